@@ -1,0 +1,199 @@
+/* utf.c: UTF-8 validation, decoding, encoding and repair; UTF-16 to UTF-8.
+ *
+ * Unicode 15 §3.9 Table 3-7 defines well-formed UTF-8; ill-formed input is replaced one maximal
+ * subpart at a time (§3.9, "U+FFFD Substitution of Maximal Subparts", the practice WHATWG
+ * Encoding §4.3 requires), so results agree with browsers and Python's 'replace' handler.
+ * UTF-16 per RFC 2781. All loops consume input; nothing reads past [s, s+n).
+ */
+#include "utf.h"
+
+#include <string.h>
+
+/* One sequence at s[0..n), n >= 1. Returns its length when well-formed (and sets *cp), 0 when
+ * the buffer ends inside a sequence that could still be completed, or -k for an ill-formed
+ * sequence whose maximal subpart is k bytes. The second byte's range depends on the lead
+ * (Table 3-7): E0 needs A0..BF (no overlongs), ED needs 80..9F (no surrogates), F0 needs 90..BF
+ * (no overlongs), F4 needs 80..8F (nothing above U+10FFFF); C0, C1 and F5..FF never lead. */
+static int decode_seq(const uint8_t *s, size_t n, uint32_t *cp)
+{
+    uint8_t b = s[0];
+    if (b < 0x80) {
+        *cp = b;
+        return 1;
+    }
+    size_t need;
+    uint8_t lo = 0x80, hi = 0xBF;
+    uint32_t c;
+    if (b < 0xC2) {
+        return -1;  /* a continuation byte, or C0/C1 (always overlong) */
+    } else if (b < 0xE0) {
+        need = 2;
+        c = b & 0x1Fu;
+    } else if (b < 0xF0) {
+        need = 3;
+        c = b & 0x0Fu;
+        if (b == 0xE0) lo = 0xA0;
+        else if (b == 0xED) hi = 0x9F;
+    } else if (b < 0xF5) {
+        need = 4;
+        c = b & 0x07u;
+        if (b == 0xF0) lo = 0x90;
+        else if (b == 0xF4) hi = 0x8F;
+    } else {
+        return -1;
+    }
+    for (size_t i = 1; i < need; i++) {
+        if (i >= n) return 0;
+        uint8_t t = s[i];
+        if (t < lo || t > hi) return -(int)i;
+        lo = 0x80;
+        hi = 0xBF;
+        c = c << 6 | (t & 0x3Fu);
+    }
+    *cp = c;
+    return (int)need;
+}
+
+size_t pith_utf8_valid_prefix(const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        /* Fast path: 8 bytes at a time while they are all ASCII. Entry assumption: 8 bytes are
+         * left; memcpy is the portable unaligned load (one instruction on x86 and wasm). */
+        if (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w & 0x8080808080808080u) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        int r = decode_seq(s + i, n - i, &cp);
+        if (r <= 0) return i;
+        i += (size_t)r;
+    }
+    return n;
+}
+
+size_t pith_utf8_decode(const uint8_t *s, size_t n, uint32_t *cp)
+{
+    int r = decode_seq(s, n, cp);
+    if (r < 0) {
+        *cp = PITH_UTF8_BAD;
+        return (size_t)-r;
+    }
+    return (size_t)r;
+}
+
+size_t pith_utf8_encode(uint32_t cp, uint8_t *out)
+{
+    if (cp < 0x80) {
+        out[0] = (uint8_t)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (uint8_t)(0xC0 | cp >> 6);
+        out[1] = (uint8_t)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) cp = PITH_UTF_REPLACEMENT;
+    if (cp < 0x10000) {
+        out[0] = (uint8_t)(0xE0 | cp >> 12);
+        out[1] = (uint8_t)(0x80 | (cp >> 6 & 0x3F));
+        out[2] = (uint8_t)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (uint8_t)(0xF0 | cp >> 18);
+    out[1] = (uint8_t)(0x80 | (cp >> 12 & 0x3F));
+    out[2] = (uint8_t)(0x80 | (cp >> 6 & 0x3F));
+    out[3] = (uint8_t)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+size_t pith_utf8_repair(const uint8_t *in, size_t n, bool final, uint8_t *out, size_t cap,
+                        size_t *used)
+{
+    size_t i = 0, o = 0;
+    while (i < n) {
+        if (in[i] < 0x80) {
+            if (o == cap) break;
+            out[o++] = in[i++];
+            continue;
+        }
+        uint32_t cp;
+        int r = decode_seq(in + i, n - i, &cp);
+        size_t k;
+        if (r > 0) {
+            k = (size_t)r;
+            if (k > cap - o) break;
+            memcpy(out + o, in + i, k);  /* well-formed: the bytes are their own encoding */
+            o += k;
+            i += k;
+            continue;
+        }
+        if (r == 0) {
+            if (!final) break;  /* the next call sees the rest of the sequence */
+            k = n - i;          /* cut by the real end: one maximal subpart */
+        } else {
+            k = (size_t)-r;
+        }
+        if (3 > cap - o) break;
+        o += pith_utf8_encode(PITH_UTF_REPLACEMENT, out + o);
+        i += k;
+    }
+    *used = i;
+    return o;
+}
+
+size_t pith_utf16_to_utf8(const uint8_t *in, size_t n, bool big_endian, bool final, uint8_t *out,
+                          size_t cap, size_t *used)
+{
+    /* Byte order as two shifts, so the loop has no branch on it. */
+    unsigned sh0 = big_endian ? 8 : 0, sh1 = big_endian ? 0 : 8;
+    size_t i = 0, o = 0;
+    uint8_t tmp[4];
+    while (n - i >= 2) {
+        uint32_t u = (uint32_t)in[i] << sh0 | (uint32_t)in[i + 1] << sh1;
+        size_t k = 2;
+        uint32_t cp = u;
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            if (n - i >= 4) {
+                uint32_t v = (uint32_t)in[i + 2] << sh0 | (uint32_t)in[i + 3] << sh1;
+                if (v >= 0xDC00 && v <= 0xDFFF) {
+                    cp = 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00);
+                    k = 4;
+                } else {
+                    cp = PITH_UTF_REPLACEMENT;  /* unpaired; v is decoded on its own next */
+                }
+            } else if (!final) {
+                break;  /* its low half may start the next buffer */
+            } else {
+                cp = PITH_UTF_REPLACEMENT;
+            }
+        } else if (u >= 0xDC00 && u <= 0xDFFF) {
+            cp = PITH_UTF_REPLACEMENT;  /* a low surrogate with no high one before it */
+        }
+        if (cp < 0x80) {
+            if (o == cap) break;
+            out[o++] = (uint8_t)cp;
+        } else {
+            size_t len = pith_utf8_encode(cp, tmp);
+            if (len > cap - o) break;
+            memcpy(out + o, tmp, len);
+            o += len;
+        }
+        i += k;
+    }
+    /* A dangling odd byte: half a code unit, so nothing can be made of it but U+FFFD. */
+    if (final && n - i == 1 && cap - o >= 3) {
+        o += pith_utf8_encode(PITH_UTF_REPLACEMENT, out + o);
+        i = n;
+    }
+    *used = i;
+    return o;
+}
