@@ -1,0 +1,14 @@
+// pith (minimal): the entry of the minimal bundle — text, HTML and Markdown.
+//
+// Finds its .wasm beside itself through the static new URL('./pith.wasm', import.meta.url),
+// the form bundlers (webpack, Vite, Rollup, Parcel, esbuild with a plugin) recognise and
+// copy; pass { wasm } to load() to take it from somewhere else. Nothing runs at import time.
+
+import { instantiate } from '../core.mjs';
+
+export { PithError } from '../core.mjs';
+
+/** Compile and instantiate the minimal bundle; resolves to the instance. */
+export function load(options) {
+  return instantiate(options, () => new URL('./pith.wasm', import.meta.url));
+}

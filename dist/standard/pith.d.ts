@@ -1,0 +1,2 @@
+// Types of the standard bundle (pith/standard); the API is the same in every bundle.
+export * from '../types.js';

@@ -1,0 +1,61 @@
+// tests/wasm: properties of every built variant's .wasm, read from dist/<variant>/pith.wasm
+// and the symbol map the build keeps (build/<variant>/pith.symbols; wasm-opt strips names).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const variants = ['minimal', 'standard'];
+const budgets = Object.fromEntries(
+  readFileSync(root + 'variants/budgets', 'utf8').split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'))
+    .map((l) => l.trim().split(/\s+/)).map(([v, n]) => [v, Number(n)]));
+
+function wasmOf(v) {
+  const p = `${root}dist/${v}/pith.wasm`;
+  assert.ok(existsSync(p), `${p} is missing: run ./setup first`);
+  return readFileSync(p);
+}
+
+const exportsWanted = ['memory', '_initialize', 'pith_wasm_abi', 'pith_wasm_create',
+  'pith_wasm_destroy', 'pith_wasm_opts_ptr', 'pith_wasm_result_ptr', 'pith_wasm_entry_ptr',
+  'pith_wasm_scratch', 'pith_wasm_input', 'pith_wasm_open', 'pith_wasm_next', 'pith_wasm_close',
+  'pith_wasm_meta', 'pith_wasm_warning', 'pith_wasm_detect', 'pith_wasm_format_name',
+  'pith_wasm_status_name', 'pith_wasm_formats', 'pith_wasm_variant'];
+
+for (const v of variants) {
+  test(`${v}: the only import is env.emscripten_notify_memory_growth`, () => {
+    const mod = new WebAssembly.Module(wasmOf(v));
+    assert.deepEqual(WebAssembly.Module.imports(mod),
+      [{ module: 'env', name: 'emscripten_notify_memory_growth', kind: 'function' }]);
+  });
+
+  test(`${v}: exports the whole wasm API`, () => {
+    const mod = new WebAssembly.Module(wasmOf(v));
+    const names = WebAssembly.Module.exports(mod).map((e) => e.name);
+    for (const e of exportsWanted) assert.ok(names.includes(e), `missing export ${e}`);
+  });
+
+  test(`${v}: raw size is within its budget in variants/budgets`, () => {
+    const size = wasmOf(v).length;
+    assert.ok(budgets[v], `no budget for ${v}`);
+    assert.ok(size <= budgets[v], `${v}.wasm is ${size} bytes, budget ${budgets[v]}`);
+  });
+
+  test(`${v}: the symbol map is real (core functions are named in it)`, () => {
+    const p = `${root}build/${v}/pith.symbols`;
+    assert.ok(existsSync(p), `${p} is missing: run ./setup first`);
+    const names = readFileSync(p, 'utf8').split('\n').map((l) => l.slice(l.indexOf(':') + 1));
+    for (const f of ['pith_open', 'pith_next', 'pith_detect', 'pith_arena_alloc'])
+      assert.ok(names.includes(f), `${f} not in the symbol map`);
+  });
+}
+
+test('minimal: no PDF or Office code in the symbol map', () => {
+  const names = readFileSync(`${root}build/minimal/pith.symbols`, 'utf8');
+  // Handler and shared-decoder prefixes that only the standard bundle may contain.
+  for (const bad of [/pith_pdf_/, /pith_handler_(pdf|docx|xlsx|pptx|odf|epub)/, /pith_zip_/,
+    /pith_inflate/, /pith_xml_/])
+    assert.doesNotMatch(names, bad);
+});
