@@ -31,6 +31,29 @@ const fmt = (us) => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed
 const mark = (ok) => (ok ? 'ok  ' : 'MISS');
 const now = () => performance.now() * 1000; // us
 
+/** The wasm exports driven directly on a fresh instance: input, open, next until the end,
+ *  reading each chunk's pointer and length but not decoding it. */
+function coreLoop(module) {
+  const inst = new WebAssembly.Instance(module, { env: { emscripten_notify_memory_growth() {} } });
+  const e = inst.exports;
+  e._initialize();
+  const h = e.pith_wasm_create();
+  const r = e.pith_wasm_result_ptr(h);
+  return (bytes) => {
+    const p = e.pith_wasm_input(h, bytes.length);
+    new Uint8Array(e.memory.buffer, p, bytes.length).set(bytes);
+    if (e.pith_wasm_open(h, p, bytes.length) !== 0) throw new Error('open failed');
+    let n = 0;
+    for (;;) {
+      const st = e.pith_wasm_next(h);
+      const dv = new DataView(e.memory.buffer);
+      if (st !== 0 || dv.getUint32(r + 20, true) & 1) break;
+      n += dv.getUint32(r + 8, true);
+    }
+    return n;
+  };
+}
+
 /** Real text of exactly `size` bytes: corpus txt files (UTF-8 ones) repeated and cut at a
  *  line end, or generated lines when the corpus is absent. */
 function textOf(size) {
@@ -175,6 +198,8 @@ async function main() {
   const dec = new TextDecoder('utf-8', { ignoreBOM: true });
   let small = null;
   const ratios = [];
+  const coreRatios = [];
+  const core = coreLoop(pith.module);
   for (const { label, bytes, file } of inputs) {
     const ex = perCall(() => pith.extract(bytes), bytes.length);
     const zc = perCall(() => {
@@ -198,6 +223,8 @@ async function main() {
     const base = bn ?? cli;
     const ratio = base ? ex.us / base : null;
     if (ratio) ratios.push(ratio);
+    const co = perCall(() => core(bytes), bytes.length);
+    if (bn) coreRatios.push([label, co.us, co.us / bn]);
     if (!small) small = ex.us;
     console.log(`  ${label.padEnd(7)} ${fmt(ex.us).padStart(10)} ${fmt(zc.us).padStart(16)} ${fmt(st.us).padStart(10)} ${fmt(de.us).padStart(10)} ${(cli === null ? 'n/a' : fmt(cli)).padStart(11)} ${(bn === null ? 'n/a' : fmt(bn)).padStart(13)} ${(ratio === null ? 'n/a' : `${ratio.toFixed(2)}x`).padStart(12)}   ${(bytes.length / ex.us).toFixed(0)} MB/s`);
   }
@@ -209,6 +236,10 @@ async function main() {
   } else {
     console.log('  n/a  wasm/native: no native figures (build/native/pith and bench_native missing or failing; ./setup)');
   }
+  // Like for like: the wasm exports driven directly (open + next until the end, chunks not
+  // turned into strings) against bench_native, which does the same natively.
+  for (const [label, us, r] of coreRatios)
+    console.log(`  ${mark(r <= 1.5)} wasm core/native ${label.padEnd(7)} ${fmt(us).padStart(10)}  ${r.toFixed(2)}x   goal <= 1.5x`);
 
   // MARK: memory
   const calls = QUICK ? 2000 : 10_000;

@@ -3,8 +3,10 @@
  * Chunk layout: a header, then `size` bytes of payload aligned to PITH_ARENA_ALIGN. Standard
  * chunks start at PITH_ARENA_MIN and double up to PITH_ARENA_MAX, so a tiny document costs one
  * 16 KiB chunk and a big one a few hundred 1 MiB chunks, not millions of mallocs. A request
- * larger than a quarter of the next standard size gets an exact-size chunk of its own, which is
- * never kept as a spare (it would pin a large block for documents that do not need it).
+ * larger than a quarter of the next standard size gets an exact-size chunk of its own. Spares
+ * of either kind are kept while they fit in `retain`, so the per-document buffers of a batch
+ * (a 64 KiB output chunk, a decode buffer) are malloc'd once, not once per document: in wasm,
+ * emmalloc's malloc/free of such blocks cost more than the whole extraction of a small file.
  */
 #include "arena.h"
 
@@ -15,7 +17,7 @@ struct pith_arena_chunk {
     pith_arena_chunk *next;
     size_t size;      /* payload bytes */
     size_t used;      /* payload bytes handed out */
-    int standard;     /* 1: a standard-size chunk that may be kept as a spare */
+    int standard;     /* 1: bumped from by small requests; 0: holds one large request */
     int pad_;
 };
 
@@ -97,12 +99,12 @@ void pith_arena_finish(pith_arena *a)
     a->spare_bytes = 0;
 }
 
-/* Give chunks back: standard ones become spares while they fit in `retain`, the rest are freed. */
+/* Give chunks back: they become spares while they fit in `retain`, the rest are freed. */
 static void recycle(pith_arena *a, pith_arena_chunk *c)
 {
     while (c) {
         pith_arena_chunk *next = c->next;
-        if (c->standard && a->spare_bytes + c->size <= a->retain) {
+        if (a->spare_bytes + c->size <= a->retain) {
             c->used = 0;
             c->next = a->spare;
             a->spare = c;
@@ -123,26 +125,49 @@ static void append(pith_arena *a, pith_arena_chunk *c)
     a->cur = c;
 }
 
+/* The smallest spare with room for n bytes, or NULL. Best fit, so that a small request never
+ * takes the spare a large one will want next: a batch then settles after its first few
+ * documents instead of growing spares up to `retain`. */
+static pith_arena_chunk *take_spare(pith_arena *a, size_t n)
+{
+    pith_arena_chunk **best = NULL;
+    for (pith_arena_chunk **pp = &a->spare; *pp; pp = &(*pp)->next)
+        if ((*pp)->size >= n && (!best || (*pp)->size < (*best)->size)) best = pp;
+    if (!best) return NULL;
+    pith_arena_chunk *c = *best;
+    *best = c->next;
+    a->spare_bytes -= c->size;
+    c->next = NULL;
+    c->used = 0;
+    return c;
+}
+
 /* A standard chunk with room for n bytes: a spare if one fits, else a new one. */
 static pith_arena_chunk *standard_chunk(pith_arena *a, size_t n)
 {
-    pith_arena_chunk **pp = &a->spare;
-    while (*pp) {
-        if ((*pp)->size >= n) {
-            pith_arena_chunk *c = *pp;
-            *pp = c->next;
-            a->spare_bytes -= c->size;
-            c->next = NULL;
-            c->used = 0;
-            return c;
-        }
-        pp = &(*pp)->next;
+    pith_arena_chunk *c = take_spare(a, n);
+    if (c) {
+        c->standard = 1;
+        return c;
     }
     size_t size = a->next_size;
     while (size < n) size *= 2;
-    pith_arena_chunk *c = chunk_new(a->budget, size, 1);
+    c = chunk_new(a->budget, size, 1);
     if (c && a->next_size < PITH_ARENA_MAX) a->next_size *= 2;
     return c;
+}
+
+/* Size of a chunk for one large request: the next power of two up to 4 MiB, then whole MiB.
+ * Size classes make a kept chunk fit the next document's slightly larger request (a decode
+ * buffer for 18,494 bytes after one for 18,492), so a batch settles instead of adding a chunk
+ * each time a document is a little larger than any before it. */
+static size_t big_size(size_t need)
+{
+    size_t mib = (size_t)1 << 20;
+    if (need > 4 * mib) return need > SIZE_MAX - mib ? need : (need + mib - 1) & ~(mib - 1);
+    size_t s = PITH_ARENA_MIN;
+    while (s < need) s *= 2;
+    return s;
 }
 
 void *pith_arena_alloc(pith_arena *a, size_t n)
@@ -160,10 +185,13 @@ void *pith_arena_alloc(pith_arena *a, size_t n)
         return p;
     }
     if (need > a->next_size / 4) {
-        /* Own chunk, appended as full: the next small request opens a fresh chunk. */
-        c = chunk_new(a->budget, need, 0);
+        /* Own chunk (a kept one if it fits), appended as full: the next small request opens
+         * a fresh chunk. */
+        c = take_spare(a, need);
+        if (!c) c = chunk_new(a->budget, big_size(need), 0);
         if (!c) return NULL;
-        c->used = need;
+        c->standard = 0;
+        c->used = c->size;
         append(a, c);
         return payload(c);
     }
@@ -229,6 +257,9 @@ void pith_arena_reset(pith_arena *a)
 {
     recycle(a, a->first);
     a->first = a->cur = NULL;
+    /* Each document grows its chunks from the start again, so the chunks it asks for depend
+     * on its own allocations, not on how many documents came before it. */
+    a->next_size = PITH_ARENA_MIN;
 }
 
 size_t pith_arena_bytes(const pith_arena *a)

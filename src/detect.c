@@ -15,12 +15,12 @@
 #include <string.h>
 
 #include "detect_int.h"
+#include "utf.h"
 
 /* Decoded text the structural sniffers look at, and raw bytes the binary check looks at. */
 #define WINDOW 4096u
 #define RAW_CHECK 8192u
 #define PDF_SLACK 1024u
-#define UTF16_PROBE 512u
 
 /* MARK: - Names (Public) */
 
@@ -118,8 +118,15 @@ static size_t skip_ws(const uint8_t *s, size_t n, size_t i)
 static size_t find(const uint8_t *s, size_t n, size_t from, const char *lit)
 {
     size_t m = strlen(lit);
-    for (size_t i = from; i < n && n - i >= m; i++)
-        if (memcmp(s + i, lit, m) == 0) return i;
+    /* memchr for the first byte: detection runs on every call, and most windows hold few
+     * candidates, so this is a handful of word-wide scans instead of a memcmp per byte. */
+    while (from < n && n - from >= m) {
+        const uint8_t *c = memchr(s + from, (unsigned char)lit[0], n - from - m + 1);
+        if (!c) return n;
+        size_t i = (size_t)(c - s);
+        if (memcmp(c, lit, m) == 0) return i;
+        from = i + 1;
+    }
     return n;
 }
 
@@ -291,9 +298,13 @@ static pith_format sniff_magic(const uint8_t *d, size_t n, pith_format hint)
      * notes readers search for it). Away from offset 0 it needs its version digit, so prose
      * that merely mentions "%PDF-" is not taken for a PDF. */
     size_t lim = n < PDF_SLACK ? n : PDF_SLACK;
-    for (size_t i = 1; i + 6 <= lim; i++)
-        if (d[i] == '%' && memcmp(d + i, "%PDF-", 5) == 0 && d[i + 5] >= '1' && d[i + 5] <= '9')
-            return PITH_FMT_PDF;
+    for (size_t i = 1; i + 6 <= lim;) {
+        const uint8_t *c = memchr(d + i, '%', lim - 6 - i + 1);
+        if (!c) break;
+        i = (size_t)(c - d);
+        if (memcmp(c, "%PDF-", 5) == 0 && c[5] >= '1' && c[5] <= '9') return PITH_FMT_PDF;
+        i++;
+    }
     return PITH_FMT_UNKNOWN;
 }
 
@@ -311,9 +322,26 @@ typedef struct text_view {
     uint8_t buf[WINDOW];
 } text_view;
 
-static bool bad_byte(uint32_t c)
+/* A C0 control other than TAB, LF, VT, FF, CR and ESC (bits 9-13 and 27 of the mask). */
+static inline bool bad_byte(uint32_t c)
 {
-    return c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r' && c != 0x1b;
+    return c < 0x20 && !((0x08003E00u >> c) & 1u);
+}
+
+/* Bad bytes in d[0..n). Detection runs on every call, so words with no byte below 0x20 (the
+ * usual case: text) are skipped eight bytes at a time: (w - 0x20..) & ~w has a byte's high bit
+ * set only when that byte is below 0x20 (the classic "has less than" test). */
+static size_t count_bad(const uint8_t *d, size_t n)
+{
+    size_t bad = 0, i = 0;
+    for (; n - i >= 8; i += 8) {
+        uint64_t w;
+        memcpy(&w, d + i, 8);
+        if (((w - 0x2020202020202020ull) & ~w & 0x8080808080808080ull) == 0) continue;
+        for (size_t k = 0; k < 8; k++) bad += bad_byte(d[i + k]);
+    }
+    for (; i < n; i++) bad += bad_byte(d[i]);
+    return bad;
 }
 
 static void narrow_utf16(text_view *v, const uint8_t *d, size_t n, bool be)
@@ -331,23 +359,6 @@ static void narrow_utf16(text_view *v, const uint8_t *d, size_t n, bool be)
     v->whole = units == n / 2;
 }
 
-/* BOM-less UTF-16: in the first 512 bytes, the high byte of nearly every code unit is zero
- * (Latin text) and the low byte nearly never is. Returns 1 for LE, 2 for BE, 0 for neither. */
-static int utf16_pattern(const uint8_t *d, size_t n)
-{
-    size_t m = n < UTF16_PROBE ? n : UTF16_PROBE;
-    size_t pairs = m / 2;
-    if (pairs < 2) return 0;
-    size_t z_even = 0, z_odd = 0;
-    for (size_t i = 0; i < pairs; i++) {
-        z_even += d[2 * i] == 0;
-        z_odd += d[2 * i + 1] == 0;
-    }
-    if (z_odd * 10 >= pairs * 7 && z_even * 20 <= pairs) return 1;
-    if (z_even * 10 >= pairs * 7 && z_odd * 20 <= pairs) return 2;
-    return 0;
-}
-
 static void decode_text(text_view *v, const uint8_t *d, size_t n)
 {
     v->bad = 0;
@@ -361,7 +372,7 @@ static void decode_text(text_view *v, const uint8_t *d, size_t n)
         narrow_utf16(v, d + 2, n - 2, true);
         return;
     } else {
-        int u = utf16_pattern(d, n);
+        int u = pith_utf16_sniff(d, n);
         if (u) {
             narrow_utf16(v, d, n, u == 2);
             return;
@@ -371,7 +382,7 @@ static void decode_text(text_view *v, const uint8_t *d, size_t n)
     v->n = n < WINDOW ? n : WINDOW;
     v->whole = v->n == n;
     v->checked = n < RAW_CHECK ? n : RAW_CHECK;
-    for (size_t i = 0; i < v->checked; i++) v->bad += bad_byte(d[i]);
+    v->bad = count_bad(d, v->checked);
 }
 
 /* Text unless more than one byte, and more than 1 in 32, is a NUL or a stray control: random
@@ -641,6 +652,8 @@ static bool cpp_directive(const uint8_t *s, size_t n)
  * right on top of code; a file starting with "#!" is a script anyway. */
 static bool looks_markdown(const uint8_t *s, size_t n)
 {
+    /* Every verdict needs a '#' heading: text without a '#' (most of it) ends here. */
+    if (!memchr(s, '#', n)) return false;
     if (starts(s, n, "#!", 2)) return false;
     size_t headings = 0, lists = 0, stacked = 0;
     bool prev_hash = false; /* the line before starts with '#' */

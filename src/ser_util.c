@@ -368,7 +368,8 @@ pith_status ser_base_init(ser_base *b, pith_doc *doc, const ser_ops *ops)
     cap = (size_t)depth + 8;
     if (!pith_size_mul(cap, sizeof(ser_frame), &bytes))
         return pith_fail(doc, PITH_E_LIMIT, 0, "ser: depth %zu too large", cap);
-    b->st = pith_doc_calloc(doc, bytes);
+    /* Not zeroed: frame_push clears each frame as it is used, and most documents use few. */
+    b->st = pith_doc_alloc(doc, bytes);
     if (!b->st) return pith_doc_status(doc);
     b->doc = doc;
     b->ops = ops;
@@ -481,6 +482,14 @@ static int lines_flush(ser_base *b)
     return 0;
 }
 
+/* True when no open frame writes a line prefix: lines then need no per-line work. */
+static int prefix_free(const ser_base *b)
+{
+    for (uint32_t i = 0; i < b->depth; i++)
+        if (!b->st[i].inert && b->st[i].pfx != SER_PFX_NONE) return 0;
+    return 1;
+}
+
 int ser_lines_put(ser_base *b, const char *s, size_t n)
 {
     ser_lines *l = &b->ln;
@@ -488,6 +497,31 @@ int ser_lines_put(ser_base *b, const char *s, size_t n)
     int r;
     if (!n) return 0;
     if (l->sep && (r = lines_flush(b))) return r;
+    if (prefix_free(b)) {
+        /* Fast path (plain text, paragraphs outside lists and quotes): every prefix and blank
+         * prefix is empty, so the text goes out in one write and only the line state at its
+         * end is worked out, from its last bytes. */
+        size_t k = n, trail = 0;
+        if ((r = ser_put(b, s, n))) return r;
+        while (k > 0 && s[k - 1] == '\n' && trail < 2) {
+            k--;
+            trail++;
+        }
+        if (trail) {
+            /* the text ends with line ends: count them with those already owed before it */
+            l->nl = (uint8_t)(k == 0 ? (l->nl + trail > 2 ? 2 : l->nl + trail) : trail);
+            l->bol = 1;
+            l->col = 0;
+        } else {
+            size_t last = n;
+            while (last > 0 && s[last - 1] != '\n') last--;
+            l->col = last ? n - last : l->col + n;
+            l->nl = 0;
+            l->bol = 0;
+        }
+        l->any = 1;
+        return 0;
+    }
     while (i < n) {
         const char *nl;
         size_t k;

@@ -197,3 +197,32 @@ size_t pith_utf16_to_utf8(const uint8_t *in, size_t n, bool big_endian, bool fin
     *used = i;
     return o;
 }
+
+/* BOM-less UTF-16: in the first PITH_UTF16_SNIFF bytes, count zero bytes at even and at odd offsets.
+ * UTF-16 text of any script that uses ASCII spaces, digits, punctuation or line ends (Latin,
+ * Cyrillic, Greek, Arabic...) has a zero high byte in at least 1 unit in 8; the low byte of a
+ * unit is zero only for U+0000 and U+xx00 characters, which are rare. So: little-endian when
+ * at least 1/8 of the units have a zero odd byte and at most 1/32 a zero even byte; big-endian
+ * the other way round; and at least 4 such zeros, so that a short file ending in a C string's
+ * NUL is not taken for UTF-16 (short ASCII or Latin-1 UTF-16 missed this way loses nothing: as
+ * UTF-8 or windows-1252 with its NULs dropped it reads the same). A file of zeros or with NUL
+ * padding has zeros at both parities: not UTF-16. CJK UTF-16 without a BOM has no zero bytes
+ * and is not recognised (it decodes as windows-1252 mojibake); real UTF-8 and single-byte
+ * text contain no NUL bytes, so the rule does not misfire on them.
+ * This test runs before the UTF-8 test on purpose: UTF-16 of ASCII or Cyrillic text is often
+ * well-formed UTF-8 (its zero and 0x04 bytes are ASCII controls), and decoding it as UTF-8
+ * would drop every other byte. Returns 0 (no), 1 (LE) or 2 (BE). */
+int pith_utf16_sniff(const uint8_t *d, size_t len)
+{
+    size_t n = len < PITH_UTF16_SNIFF ? len : PITH_UTF16_SNIFF;
+    /* Text without a single NUL (nearly all of it) is settled by one memchr. */
+    if (!memchr(d, 0, n)) return 0;
+    size_t units = n / 2, z_even = 0, z_odd = 0;
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        z_even += d[i] == 0;
+        z_odd += d[i + 1] == 0;
+    }
+    if (z_odd >= 4 && z_odd * 8 >= units && z_even * 32 <= units) return 1;
+    if (z_even >= 4 && z_even * 8 >= units && z_odd * 32 <= units) return 2;
+    return 0;
+}

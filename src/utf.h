@@ -60,4 +60,10 @@ size_t pith_utf16_to_utf8(const uint8_t *in, size_t n, bool big_endian, bool fin
  * enough not to overflow (any step-sized buffer is). */
 static inline size_t pith_utf16_utf8_max(size_t n) { return n / 2 * 3 + 3; }
 
+/* BOM-less UTF-16 by the zero bytes of its first PITH_UTF16_SNIFF bytes (the rule is in
+ * utf.c). Detection and the text handler both ask this, so they never disagree. Returns 0
+ * (not UTF-16), 1 (little-endian) or 2 (big-endian). */
+#define PITH_UTF16_SNIFF ((size_t)4096)
+int pith_utf16_sniff(const uint8_t *d, size_t len);
+
 #endif

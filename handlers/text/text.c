@@ -25,7 +25,6 @@
 #define TEXT_STEP ((size_t)64 * 1024)
 
 /* How much of the start of the file the BOM-less UTF-16 test looks at. */
-#define TEXT_SNIFF ((size_t)4096)
 
 /* Spaces and tabs held back at the end of a line in paragraph mode (see text_state.ws). */
 #define TEXT_WS_MAX 64u
@@ -67,33 +66,6 @@ typedef struct text_state {
 } text_state;
 
 /* MARK: - Encoding detection */
-
-/* BOM-less UTF-16: in the first TEXT_SNIFF bytes, count zero bytes at even and at odd offsets.
- * UTF-16 text of any script that uses ASCII spaces, digits, punctuation or line ends (Latin,
- * Cyrillic, Greek, Arabic...) has a zero high byte in at least 1 unit in 8; the low byte of a
- * unit is zero only for U+0000 and U+xx00 characters, which are rare. So: little-endian when
- * at least 1/8 of the units have a zero odd byte and at most 1/32 a zero even byte; big-endian
- * the other way round; and at least 4 such zeros, so that a short file ending in a C string's
- * NUL is not taken for UTF-16 (short ASCII or Latin-1 UTF-16 missed this way loses nothing: as
- * UTF-8 or windows-1252 with its NULs dropped it reads the same). A file of zeros or with NUL
- * padding has zeros at both parities: not UTF-16. CJK UTF-16 without a BOM has no zero bytes
- * and is not recognised (it decodes as windows-1252 mojibake); real UTF-8 and single-byte
- * text contain no NUL bytes, so the rule does not misfire on them.
- * This test runs before the UTF-8 test on purpose: UTF-16 of ASCII or Cyrillic text is often
- * well-formed UTF-8 (its zero and 0x04 bytes are ASCII controls), and decoding it as UTF-8
- * would drop every other byte. Returns 0 (no), 1 (LE) or 2 (BE). */
-static int sniff_utf16(const uint8_t *d, size_t len)
-{
-    size_t n = len < TEXT_SNIFF ? len : TEXT_SNIFF;
-    size_t units = n / 2, z_even = 0, z_odd = 0;
-    for (size_t i = 0; i + 1 < n; i += 2) {
-        z_even += d[i] == 0;
-        z_odd += d[i + 1] == 0;
-    }
-    if (z_odd >= 4 && z_odd * 8 >= units && z_even * 32 <= units) return 1;
-    if (z_even >= 4 && z_even * 8 >= units && z_odd * 32 <= units) return 2;
-    return 0;
-}
 
 /* Input that is not well-formed UTF-8 is windows-1252, unless it is UTF-8 with a few errors:
  * at least 100 well-formed multibyte sequences per ill-formed one, not counting a sequence cut
@@ -171,7 +143,7 @@ static pith_status text_open(pith_doc *doc, const uint8_t *data, size_t len, voi
         st->pos = 2;
         st->enc = ENC_UTF16BE;
     } else {
-        int u16 = sniff_utf16(data, len);
+        int u16 = pith_utf16_sniff(data, len);
         if (u16) {
             st->enc = u16 == 1 ? ENC_UTF16LE : ENC_UTF16BE;
         } else if (pith_utf8_valid_prefix(data, len) == len) {
@@ -237,6 +209,25 @@ static int classify(const uint8_t *s, size_t left, size_t *len)
  * UTF-8 sequence. A run of these therefore never stops inside a sequence. */
 static inline bool plain_byte(uint8_t b) { return b > 0x20 && b != 0x7F; }
 
+/* Length of the run of bytes that are copied as they are (>= 0x20, not DEL). The run is the
+ * common case, so whole words are tested first: (w - 0x20..) & ~w & 0x80.. flags a byte below
+ * 0x20, and the same test on w ^ 0x7F.. flags a DEL (the exact "has less than" and "has
+ * zero" word tricks). */
+static size_t plain_run(const uint8_t *s, size_t n)
+{
+    size_t j = 0;
+    for (; n - j >= 8; j += 8) {
+        uint64_t w, x;
+        memcpy(&w, s + j, 8);
+        x = w ^ 0x7F7F7F7F7F7F7F7Full;
+        if (((w - 0x2020202020202020ull) & ~w & 0x8080808080808080ull) |
+            ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull))
+            break;
+    }
+    while (j < n && (plain_byte(s[j]) || s[j] == ' ')) j++;
+    return j;
+}
+
 typedef struct text_out {
     pith_doc *doc;
     text_state *st;
@@ -259,8 +250,7 @@ static void normalize_text(text_out *o, const uint8_t *src, size_t m)
     text_state *st = o->st;
     size_t i = 0;
     while (i < m) {
-        size_t j = i;
-        while (j < m && (plain_byte(src[j]) || src[j] == ' ')) j++;
+        size_t j = i + plain_run(src + i, m - i);
         if (j > i) {
             memcpy(o->buf + o->n, src + i, j - i);
             o->n += j - i;
