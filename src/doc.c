@@ -243,6 +243,11 @@ static pith_status refuse(pith_ctx *ctx, pith_format f)
         return pith_fail(&tmp, PITH_E_DISABLED, 0,
                          "%s: not in the %s bundle; the standard bundle reads it", name,
                          pith_build.variant);
+    if (option_listed(pith_build.planned, opt) && strcmp(pith_build.variant, "standard") == 0)
+        return pith_fail(&tmp, PITH_E_DISABLED, 0,
+                         "%s: the %s handler is not written yet (the standard bundle will read "
+                         "it)",
+                         name, opt);
     if (option_listed(pith_build.planned, opt))
         return pith_fail(&tmp, PITH_E_DISABLED, 0,
                          "%s: not in the %s bundle; it belongs to the standard bundle (its %s "

@@ -111,10 +111,17 @@ typedef enum pith_format {
 PITH_API const char *pith_format_name(pith_format f);
 PITH_API const char *pith_format_mime(pith_format f);
 
-/* Detect the format of `data` (len bytes) by its content, using `hint` (a MIME type or a file
- * name/extension such as "report.md" or ".csv", hint_len bytes; NULL/0 for none) where the
- * content alone cannot tell (Markdown, CSV and plain text look alike). Never reads outside
- * [data, data+len). Pure: thread-safe. */
+/* Detect the format of `data` (len bytes). `hint` is a MIME type or a file name/extension
+ * ("report.md", ".csv", "text/markdown"; hint_len bytes; NULL/0 for none).
+ * - Binary signatures and containers (PDF, ZIP-based Office/ODF/EPUB by their entry names,
+ *   OLE2 by its directory, RTF, images) come from the content and beat any hint.
+ * - For text, a hint naming a text format (md, csv, json, xml, html, eml) decides: content
+ *   cannot tell CSV or Markdown from plain text, and Markdown often opens with HTML. A
+ *   plain-text hint (.txt, text/plain) does not overrule HTML, XML, mail or JSON content.
+ * - Without a hint, text is HTML, XML, EML or JSON by how it opens, Markdown only when it
+ *   clearly looks like it (a heading plus links, fences or emphasis), else plain text.
+ * Never reads outside [data, data+len); looks at the first few KiB of text only. Pure and
+ * thread-safe. */
 PITH_API pith_format pith_detect(const void *data, size_t len, const char *hint, size_t hint_len);
 
 /* MARK: - Options (Public) */
