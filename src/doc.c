@@ -199,6 +199,28 @@ static int option_listed(const char *list, const char *name)
     return 0;
 }
 
+/* Formats pith recognises but has no handler for, and why. */
+static const struct {
+    pith_format f;
+    pith_status code;
+    const char *msg;
+} refusals[] = {
+    {PITH_FMT_DOC, PITH_E_UNSUPPORTED, "doc: legacy word 97-2003 documents are not supported"},
+    {PITH_FMT_XLS, PITH_E_UNSUPPORTED, "xls: legacy excel 97-2003 workbooks are not supported"},
+    {PITH_FMT_PPT, PITH_E_UNSUPPORTED,
+     "ppt: legacy powerpoint 97-2003 presentations are not supported"},
+    {PITH_FMT_MSG, PITH_E_UNSUPPORTED, "msg: outlook messages are not supported"},
+    {PITH_FMT_OOXML_ENCRYPTED, PITH_E_ENCRYPTED,
+     "ooxml-encrypted: password-protected office document (an encrypted ole2 package); "
+     "decrypting it is not supported"},
+    {PITH_FMT_OLE2, PITH_E_UNSUPPORTED, "ole2: compound file of an unknown kind is not supported"},
+    {PITH_FMT_ZIP, PITH_E_UNSUPPORTED,
+     "zip: archive without a known document type is not supported"},
+    {PITH_FMT_IMAGE, PITH_E_UNSUPPORTED, "image: images have no text layer to extract (no ocr)"},
+    {PITH_FMT_BINARY, PITH_E_UNSUPPORTED, "detect: unrecognized binary data"},
+    {PITH_FMT_UNKNOWN, PITH_E_UNSUPPORTED, "detect: unrecognized binary data"},
+};
+
 /* Why a recognised format cannot be read by this build, as the document's error. */
 static pith_status refuse(pith_ctx *ctx, pith_format f)
 {
@@ -206,36 +228,8 @@ static pith_status refuse(pith_ctx *ctx, pith_format f)
     memset(&tmp, 0, sizeof tmp);
     tmp.ctx = ctx;
     const char *name = pith_format_name(f);
-    switch (f) {
-    case PITH_FMT_DOC:
-        return pith_fail(&tmp, PITH_E_UNSUPPORTED, 0,
-                         "doc: legacy word 97-2003 documents are not supported");
-    case PITH_FMT_XLS:
-        return pith_fail(&tmp, PITH_E_UNSUPPORTED, 0,
-                         "xls: legacy excel 97-2003 workbooks are not supported");
-    case PITH_FMT_PPT:
-        return pith_fail(&tmp, PITH_E_UNSUPPORTED, 0,
-                         "ppt: legacy powerpoint 97-2003 presentations are not supported");
-    case PITH_FMT_MSG:
-        return pith_fail(&tmp, PITH_E_UNSUPPORTED, 0, "msg: outlook messages are not supported");
-    case PITH_FMT_OOXML_ENCRYPTED:
-        return pith_fail(&tmp, PITH_E_ENCRYPTED, 0,
-                         "ooxml-encrypted: password-protected office document (an encrypted "
-                         "ole2 package); decrypting it is not supported");
-    case PITH_FMT_OLE2:
-        return pith_fail(&tmp, PITH_E_UNSUPPORTED, 0,
-                         "ole2: compound file of an unknown kind is not supported");
-    case PITH_FMT_ZIP:
-        return pith_fail(&tmp, PITH_E_UNSUPPORTED, 0,
-                         "zip: archive without a known document type is not supported");
-    case PITH_FMT_IMAGE:
-        return pith_fail(&tmp, PITH_E_UNSUPPORTED, 0,
-                         "image: images have no text layer to extract (no ocr)");
-    case PITH_FMT_BINARY:
-    case PITH_FMT_UNKNOWN:
-        return pith_fail(&tmp, PITH_E_UNSUPPORTED, 0, "detect: unrecognized binary data");
-    default: break;
-    }
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++)
+        if (refusals[i].f == f) return pith_fail(&tmp, refusals[i].code, 0, "%s", refusals[i].msg);
     const char *opt = pith_format_option(f);
     if (!opt)
         return pith_fail(&tmp, PITH_E_UNSUPPORTED, 0, "%s: no handler exists for it", name);

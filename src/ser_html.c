@@ -265,10 +265,7 @@ static const ser_ops html_ops = {
 
 pith_status pith_ser_html_init(pith_doc *doc, pith_sink *sink)
 {
-    html_state *h = pith_doc_calloc(doc, sizeof *h);
-    pith_status st;
+    html_state *h = ser_create(doc, sizeof *h, &html_ops, sink);
     if (!h) return pith_doc_status(doc);
-    if ((st = ser_base_init(&h->base, doc, &html_ops)) != PITH_OK) return st;
-    ser_sink_fill(&h->base, sink);
     return PITH_OK;
 }

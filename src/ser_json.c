@@ -483,11 +483,8 @@ static const ser_ops js_ops = {
 
 pith_status pith_ser_json_init(pith_doc *doc, pith_sink *sink)
 {
-    js_state *js = pith_doc_calloc(doc, sizeof *js);
-    pith_status st;
+    js_state *js = ser_create(doc, sizeof *js, &js_ops, sink);
     if (!js) return pith_doc_status(doc);
-    if ((st = ser_base_init(&js->base, doc, &js_ops)) != PITH_OK) return st;
     js->positions = (pith_doc_options(doc)->flags & PITH_OPT_POSITIONS) != 0;
-    ser_sink_fill(&js->base, sink);
     return PITH_OK;
 }

@@ -716,10 +716,7 @@ static const ser_ops md_ops = {
 
 pith_status pith_ser_md_init(pith_doc *doc, pith_sink *sink)
 {
-    md_state *md = pith_doc_calloc(doc, sizeof *md);
-    pith_status st;
+    md_state *md = ser_create(doc, sizeof *md, &md_ops, sink);
     if (!md) return pith_doc_status(doc);
-    if ((st = ser_base_init(&md->base, doc, &md_ops)) != PITH_OK) return st;
-    ser_sink_fill(&md->base, sink);
     return PITH_OK;
 }

@@ -192,10 +192,7 @@ static const ser_ops txt_ops = {
 
 pith_status pith_ser_text_init(pith_doc *doc, pith_sink *sink)
 {
-    txt_state *t = pith_doc_calloc(doc, sizeof *t);
-    pith_status st;
+    txt_state *t = ser_create(doc, sizeof *t, &txt_ops, sink);
     if (!t) return pith_doc_status(doc);
-    if ((st = ser_base_init(&t->base, doc, &txt_ops)) != PITH_OK) return st;
-    ser_sink_fill(&t->base, sink);
     return PITH_OK;
 }

@@ -570,3 +570,11 @@ int ser_lines_end(ser_base *b)
     l->col = 0;
     return 0;
 }
+
+void *ser_create(pith_doc *doc, size_t size, const ser_ops *ops, pith_sink *sink)
+{
+    ser_base *b = pith_doc_calloc(doc, size);
+    if (!b || ser_base_init(b, doc, ops) != PITH_OK) return NULL;
+    ser_sink_fill(b, sink);
+    return b;
+}

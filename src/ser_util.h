@@ -116,6 +116,9 @@ struct ser_base {
 pith_status ser_base_init(ser_base *b, pith_doc *doc, const ser_ops *ops);
 /* Fill a sink whose callbacks drive `b`. */
 void ser_sink_fill(ser_base *b, pith_sink *sink);
+/* A serializer's state: `size` zeroed bytes of document memory that start with a ser_base,
+ * initialised with `ops` and wired to `sink`. NULL after recording the error. */
+void *ser_create(pith_doc *doc, size_t size, const ser_ops *ops, pith_sink *sink);
 
 /* Make the inline context current: the implicit paragraph or leaf opened, links above it
  * opened; sets b->leaf. */
