@@ -216,7 +216,7 @@ int pith_utf16_sniff(const uint8_t *d, size_t len)
 {
     size_t n = len < PITH_UTF16_SNIFF ? len : PITH_UTF16_SNIFF;
     /* Text without a single NUL (nearly all of it) is settled by one memchr. */
-    if (!memchr(d, 0, n)) return 0;
+    if (n < 2 || !memchr(d, 0, n)) return 0;
     size_t units = n / 2, z_even = 0, z_odd = 0;
     for (size_t i = 0; i + 1 < n; i += 2) {
         z_even += d[i] == 0;
