@@ -1,24 +1,42 @@
 /* pith_cli.c: the native command line tool.
  *
  *   pith FILE... [--text|--markdown|--json|--html] [--chunk-size N] [--password P]
- *                [--hint H] [--pages FIRST[-LAST]] [--meta] [--warnings] [--quiet]
+ *                [--hint H] [--pages FIRST[-LAST]] [--packs DIR] [--meta] [--warnings]
+ *                [--quiet]
  *
  * Prints each document's output to stdout as it streams (chunk by chunk, never the whole text
  * at once); errors go to stderr with the status name, and the exit code is 1 when any file
  * failed, 2 for a usage error. Warnings (damaged units) go to stderr with --warnings.
+ * Data packs (dist/data/<name>.bin, e.g. the East Asian encodings) are read from --packs DIR
+ * when a document asks for one (PITH_E_NEED_PACK), then the document is opened again; the
+ * default DIR is dist/data of the source tree the executable was built in (build/<dir>/pith,
+ * so ../../dist/data beside it), when it exists. A pack is read once and kept for every file.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "pith.h"
+
+#define PACKS_MAX 8
+
+/* The data packs read so far (kept until exit: documents opened with them may still use them
+ * when the next file opens). */
+typedef struct packs {
+    const char *dir;
+    pith_pack list[PACKS_MAX];
+    size_t count;
+} packs;
 
 static void usage(FILE *f)
 {
     fputs("usage: pith FILE... [--text|--markdown|--json|--html] [--chunk-size N]\n"
           "                    [--password P] [--hint MIME-OR-NAME] [--pages FIRST[-LAST]]\n"
-          "                    [--meta] [--warnings] [--quiet]\n"
+          "                    [--packs DIR] [--meta] [--warnings] [--quiet]\n"
           "Extracts the text of each FILE to stdout ('-' reads stdin).\n",
           f);
 }
@@ -80,8 +98,65 @@ static int parse_pages(const char *s, pith_options *o)
     return 1;
 }
 
-static int extract(pith_ctx *ctx, const char *path, const pith_options *base, int show_meta,
-                   int show_warnings, int quiet)
+/* The pack an error message names ("... needs data pack cjk-encodings"), read from the packs
+ * directory into the list. 1 when it was added. */
+static int load_pack(packs *pk, const char *msg)
+{
+    const char *at = strstr(msg, "data pack ");
+    if (!at || !pk->dir || pk->count == PACKS_MAX) return 0;
+    at += 10;
+    size_t n = 0;
+    while (at[n] && (at[n] == '-' || at[n] == '_' || (at[n] >= 'a' && at[n] <= 'z') ||
+                     (at[n] >= '0' && at[n] <= '9')))
+        n++;
+    if (n == 0 || n > 64) return 0;
+    for (size_t i = 0; i < pk->count; i++)
+        if (strlen(pk->list[i].name) == n && memcmp(pk->list[i].name, at, n) == 0) return 0;
+    char path[4096], *name = malloc(n + 1);
+    if (!name) return 0;
+    memcpy(name, at, n);
+    name[n] = '\0';
+    if ((size_t)snprintf(path, sizeof path, "%s/%s.bin", pk->dir, name) >= sizeof path) {
+        free(name);
+        return 0;
+    }
+    size_t len = 0;
+    unsigned char *data = read_all(path, &len);
+    if (!data) {
+        fprintf(stderr, "pith: cannot read data pack %s: %s\n", path, strerror(errno ? errno : EIO));
+        free(name);
+        return 0;
+    }
+    pk->list[pk->count].name = name;
+    pk->list[pk->count].data = data;
+    pk->list[pk->count].len = len;
+    pk->count++;
+    return 1;
+}
+
+/* dist/data of the source tree: the executable is build/<dir>/pith. */
+static const char *default_packs_dir(const char *argv0)
+{
+    static char dir[4096];
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+    } else if (strlen(argv0) < sizeof exe) {
+        strcpy(exe, argv0);
+    } else {
+        return NULL;
+    }
+    char *slash = strrchr(exe, '/');
+    if (!slash) return NULL;
+    *slash = '\0';
+    if ((size_t)snprintf(dir, sizeof dir, "%s/../../dist/data", exe) >= sizeof dir) return NULL;
+    struct stat sb;
+    return stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode) ? dir : NULL;
+}
+
+static int extract(pith_ctx *ctx, const char *path, const pith_options *base, packs *pk,
+                   int show_meta, int show_warnings, int quiet)
 {
     size_t len = 0;
     unsigned char *data = read_all(path, &len);
@@ -95,7 +170,13 @@ static int extract(pith_ctx *ctx, const char *path, const pith_options *base, in
         o.hint_len = strlen(path);
     }
     pith_doc *doc;
-    pith_status st = pith_open(ctx, data, len, &o, &doc);
+    pith_status st;
+    for (;;) {
+        o.packs = pk->list;
+        o.pack_count = pk->count;
+        st = pith_open(ctx, data, len, &o, &doc);
+        if (st != PITH_E_NEED_PACK || !load_pack(pk, pith_ctx_error(ctx).message)) break;
+    }
     if (st == PITH_OK) {
         if (show_meta) {
             fprintf(stderr, "%s: format %s, %u units\n", path,
@@ -137,6 +218,9 @@ int main(int argc, char **argv)
     pith_options o = pith_options_default();
     const char *files[4096];
     int nfiles = 0, show_meta = 0, show_warnings = 0, quiet = 0;
+    packs pk;
+    memset(&pk, 0, sizeof pk);
+    pk.dir = default_packs_dir(argv[0]);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--text") == 0) o.output = PITH_OUT_TEXT;
@@ -157,6 +241,8 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--password") == 0 && i + 1 < argc) {
             o.password = argv[++i];
             o.password_len = strlen(o.password);
+        } else if (strcmp(a, "--packs") == 0 && i + 1 < argc) {
+            pk.dir = argv[++i];
         } else if (strcmp(a, "--hint") == 0 && i + 1 < argc) {
             o.hint = argv[++i];
             o.hint_len = strlen(o.hint);
@@ -187,8 +273,13 @@ int main(int argc, char **argv)
         return 1;
     }
     int rc = 0;
-    for (int i = 0; i < nfiles; i++) rc |= extract(ctx, files[i], &o, show_meta, show_warnings, quiet);
+    for (int i = 0; i < nfiles; i++)
+        rc |= extract(ctx, files[i], &o, &pk, show_meta, show_warnings, quiet);
     pith_ctx_destroy(ctx);
+    for (size_t i = 0; i < pk.count; i++) {
+        free((void *)pk.list[i].name);
+        free((void *)pk.list[i].data);
+    }
     if (fflush(stdout) != 0) rc = 1;
     return rc;
 }

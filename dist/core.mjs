@@ -15,12 +15,15 @@ import {
   VERSION,
   STATUS,
   PITH_E_NOMEM,
+  PITH_E_NEED_PACK,
   OUTPUT,
   CHUNK_END,
   OPT_POSITIONS,
   OPTS,
   RESULT,
   ENTRY,
+  PACK,
+  PACKS_MAX,
   LIMITS,
   MIME,
   EXPORTS,
@@ -38,12 +41,14 @@ const statusName = (s) => STATUS[s] ?? 'PITH_E_UNKNOWN';
 /** Errors thrown by pith: `code` is the status name ('PITH_E_DISABLED'), `message` the C
  *  message, `offset` the byte offset in the input where the problem was found (or 0). Codes
  *  that do not come from C: PITH_E_ABI (the .wasm is not the one this module speaks to) and
- *  PITH_E_LOAD (the .wasm could not be fetched or read). */
+ *  PITH_E_LOAD (the .wasm or a data pack could not be fetched or read). PITH_E_NEED_PACK
+ *  carries `pack`, the name of the data pack the document needs. */
 export class PithError extends Error {
   constructor(code, message, offset = 0, options) {
     super(message, options);
     this.code = code;
     this.offset = offset;
+    if (code === 'PITH_E_NEED_PACK') this.pack = /data pack ([a-z0-9_-]+)/.exec(message)?.[1] ?? null;
   }
 }
 PithError.prototype.name = 'PithError';
@@ -64,9 +69,30 @@ function abortError(signal) {
 // MARK: - Loading
 
 /** Instantiate a pith wasm. `defaultWasm()` gives the variant's own URL (the entry file holds
- *  the static `new URL('./pith.wasm', import.meta.url)` bundlers look for). */
-export async function instantiate(options = {}, defaultWasm) {
+ *  the static `new URL('./pith.wasm', import.meta.url)` bundlers look for); `defaultPacks`
+ *  maps each data pack's name to a function giving its URL the same way (dist/data/). */
+export async function instantiate(options = {}, defaultWasm, defaultPacks = {}) {
   if (options === null || typeof options !== 'object') throw argError('load: options must be an object');
+  // options.packs: names to preload from their default place, or { name: source } to preload
+  // from elsewhere (a URL, a path, a Response or the bytes); those sources are also where a
+  // missing pack is fetched from later.
+  const packSources = { ...defaultPacks };
+  let preload = [];
+  const packs = options.packs;
+  if (Array.isArray(packs)) {
+    for (const name of packs) {
+      if (typeof name !== 'string' || !packSources[name]) {
+        throw argError(`load: unknown data pack ${JSON.stringify(name)} (known: ${Object.keys(packSources).join(', ') || 'none'})`);
+      }
+    }
+    preload = packs;
+  } else if (packs !== undefined && packs !== null) {
+    if (typeof packs !== 'object') throw argError('load: packs must be an array of names or an object { name: source }');
+    for (const [name, src] of Object.entries(packs)) {
+      packSources[name] = () => src;
+      preload.push(name);
+    }
+  }
   let module;
   try {
     module = await compile(options.wasm ?? defaultWasm());
@@ -105,9 +131,39 @@ export async function instantiate(options = {}, defaultWasm) {
       `load: wasm ABI ${abi} does not match this module's ABI ${ABI_VERSION} (mixed versions of pith.mjs and pith.wasm?)`);
   }
   if (typeof x._initialize === 'function') x._initialize();
-  return new Pith(module, x, (fn) => {
+  const pith = new Pith(module, x, (fn) => {
     onGrow = fn;
-  });
+  }, packSources);
+  try {
+    for (const name of preload) await pith.loadPack(name);
+  } catch (e) {
+    pith.dispose();
+    throw e;
+  }
+  return pith;
+}
+
+/** The bytes of a data pack from wherever its source says (a URL, a path in Node, a Response,
+ *  a promise of one, or the bytes themselves). */
+async function readBytes(src, what) {
+  if (src && typeof src.then === 'function') return readBytes(await src, what);
+  if (src instanceof ArrayBuffer || ArrayBuffer.isView(src)) return asU8(src);
+  if (typeof Response === 'function' && src instanceof Response) {
+    if (!src.ok) throw new PithError('PITH_E_LOAD', `${what}: ${src.url || 'response'} answered HTTP ${src.status}`);
+    return new Uint8Array(await src.arrayBuffer());
+  }
+  if (typeof src === 'string' || src instanceof URL) {
+    const url = toUrl(src);
+    if (url === null || url.protocol === 'file:') return new Uint8Array(await readFile(url ?? src, url ? url.href : src));
+    let res;
+    try {
+      res = await fetch(url);
+    } catch (e) {
+      throw new PithError('PITH_E_LOAD', `${what}: cannot fetch ${url.href}: ${e.message}`, 0, { cause: e });
+    }
+    return readBytes(res, what);
+  }
+  throw argError(`${what}: a source must be a URL, a string, a Response or bytes`);
 }
 
 /** Compile the wasm from wherever options.wasm says it is. */
@@ -362,11 +418,20 @@ class Pith {
   #finalizer = null;
   #formatNames = [];
   #disposed = false;
+  /** Data packs placed in wasm memory: name -> { ptr, len } (kept until dispose). */
+  #packs = new Map();
+  /** Where each known pack comes from: name -> () => source. */
+  #packSources;
+  /** Packs being fetched: name -> promise (two streams needing one pack fetch it once). */
+  #packLoads = new Map();
+  /** The pith_wasm_pack table in wasm memory that every open points to. */
+  #packTable = { ptr: 0, count: 0 };
   #dec = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   #enc = new TextEncoder();
 
-  constructor(module, exports, onGrow) {
+  constructor(module, exports, onGrow, packSources = {}) {
     this.#x = exports;
+    this.#packSources = packSources;
     onGrow(() => this.#stale());
     this.#memory = exports.memory;
     /** The compiled module: pass it as `load({ wasm })` to make more instances (or to a
@@ -653,12 +718,58 @@ class Pith {
     dv.setUint32(base + OPTS.hint_len, hintLen, true);
     dv.setUint32(base + OPTS.password_ptr, pwPtr, true);
     dv.setUint32(base + OPTS.password_len, pwLen, true);
+    dv.setUint32(base + OPTS.packs_ptr, this.#packTable.ptr, true);
+    dv.setUint32(base + OPTS.packs_count, this.#packTable.count, true);
     return x.pith_wasm_open(rec.h, ptr, len);
+  }
+
+  /** #open, and when the document needs a data pack this instance can fetch, fetch it and
+   *  open again (the input stays where it is in wasm memory). */
+  async #openAsync(rec, ptr, len, o) {
+    const tried = new Set();
+    for (;;) {
+      const st = this.#open(rec, ptr, len, o);
+      if (st !== PITH_E_NEED_PACK) return st;
+      const { pack } = this.#error(rec, st);
+      if (!pack || tried.has(pack) || this.#packs.has(pack) || !this.#packSources[pack]) return st;
+      tried.add(pack);
+      await this.loadPack(pack);
+      if (rec.dead) throw disposedError();
+      if (o.signal?.aborted) throw abortError(o.signal);
+    }
+  }
+
+  // -- data packs --
+
+  /** Write the pith_wasm_pack table of the loaded packs (names after the entries). */
+  #writePackTable() {
+    const x = this.#x;
+    const names = [...this.#packs.keys()].map((n) => this.#enc.encode(n));
+    const size = names.length * PACK.SIZE + names.reduce((a, n) => a + n.length, 0);
+    const ptr = x.pith_wasm_alloc(size);
+    if (!ptr) throw new PithError('PITH_E_NOMEM', 'pack: cannot allocate the pack table');
+    const dv = this.#dv();
+    const u8 = this.#u8();
+    let at = ptr + names.length * PACK.SIZE;
+    let i = 0;
+    for (const [, p] of this.#packs) {
+      const e = ptr + i * PACK.SIZE;
+      u8.set(names[i], at);
+      dv.setUint32(e + PACK.name_ptr, at, true);
+      dv.setUint32(e + PACK.name_len, names[i].length, true);
+      dv.setUint32(e + PACK.data_ptr, p.ptr, true);
+      dv.setUint32(e + PACK.data_len, p.len, true);
+      at += names[i].length;
+      i++;
+    }
+    if (this.#packTable.ptr) x.pith_wasm_free(this.#packTable.ptr);
+    this.#packTable = { ptr, count: names.length };
   }
 
   /** The handle's error as a PithError (read before the handle is closed). */
   #error(rec, status) {
     const dv = this.#dv();
+    // (PithError reads the pack's name out of a PITH_E_NEED_PACK message)
     const r = rec.result;
     const code = dv.getUint32(r + RESULT.err_code, true) || status;
     const offset = dv.getUint32(r + RESULT.err_offset_lo, true) + dv.getUint32(r + RESULT.err_offset_hi, true) * TWO32;
@@ -720,9 +831,9 @@ class Pith {
   }
 
   /** Open and run a whole document on a handle whose input is in place. */
-  #run(rec, ptr, len, o) {
+  #run(rec, ptr, len, o, opened = false) {
     const x = this.#x;
-    let st = this.#open(rec, ptr, len, o);
+    let st = opened ? 0 : this.#open(rec, ptr, len, o);
     if (st) throw this.#error(rec, st);
     const r = rec.result;
     const dec = this.#dec;
@@ -784,6 +895,66 @@ class Pith {
     } finally {
       this.#release(rec);
     }
+  }
+
+  /** Like extract, but takes every input stream() takes, and when the document needs a data
+   *  pack that is not loaded (PITH_E_NEED_PACK), fetches it from beside the module (or from
+   *  the source given to load()) and goes on. */
+  async extractAsync(input, opts) {
+    this.#live();
+    const o = parseOptions(opts);
+    if (o.signal?.aborted) throw abortError(o.signal);
+    if (!isStreamInput(input)) {
+      throw argError(`input: expected bytes, a Blob, a Response, a ReadableStream or an async iterable, got ${describe(input)}`);
+    }
+    const { rec, ptr, len } = await this.#placeAsync(input, o);
+    try {
+      const st = await this.#openAsync(rec, ptr, len, o);
+      if (st) throw this.#error(rec, st);
+      return this.#run(rec, ptr, len, o, true);
+    } finally {
+      this.#release(rec);
+    }
+  }
+
+  /** Place a data pack in this instance's memory, once; later documents that need it find it
+   *  there. `source` (a URL, a path in Node, a Response or the bytes) defaults to the pack's
+   *  own place beside the module (dist/data/<name>.bin). Resolves when it is loaded. */
+  loadPack(name, source) {
+    this.#live();
+    if (typeof name !== 'string' || !/^[a-z0-9_-]{1,63}$/.test(name)) {
+      return Promise.reject(argError(`pack: bad name ${JSON.stringify(name)}`));
+    }
+    if (this.#packs.has(name)) return Promise.resolve();
+    const pending = this.#packLoads.get(name);
+    if (pending) return pending;
+    const from = source !== undefined ? () => source : this.#packSources[name];
+    if (!from) return Promise.reject(new PithError('PITH_E_LOAD', `pack: no source known for data pack ${name}`));
+    const p = (async () => {
+      const bytes = await readBytes(from(), `pack ${name}`);
+      if (this.#disposed) throw disposedError();
+      if (this.#packs.has(name)) return;
+      if (this.#packs.size >= PACKS_MAX) throw argError(`pack: at most ${PACKS_MAX} data packs per instance`);
+      const ptr = this.#x.pith_wasm_alloc(bytes.length);
+      if (!ptr) throw new PithError('PITH_E_NOMEM', `pack: cannot allocate ${bytes.length} bytes for ${name}`);
+      this.#u8().set(bytes, ptr);
+      this.#packs.set(name, { ptr, len: bytes.length });
+      try {
+        this.#writePackTable();
+      } catch (e) {
+        this.#packs.delete(name);
+        this.#x.pith_wasm_free(ptr);
+        throw e;
+      }
+    })();
+    this.#packLoads.set(name, p);
+    p.finally(() => this.#packLoads.delete(name)).catch(() => {});
+    return p;
+  }
+
+  /** Names of the data packs loaded in this instance. */
+  get packs() {
+    return [...this.#packs.keys()];
   }
 
   /** Extract documents one after another on one handle (its arena reset between them, so
@@ -891,10 +1062,12 @@ class Pith {
           rec = placed.rec;
           let st;
           try {
-            st = this.#open(rec, placed.ptr, placed.len, o);
+            // a document that needs a data pack gets it fetched, then opened again
+            st = await this.#openAsync(rec, placed.ptr, placed.len, o);
           } catch (e) {
             return fail(e);
           }
+          if (ended) return;
           if (st) fail(this.#error(rec, st));
         },
         pull: (c) => {
@@ -1007,6 +1180,10 @@ class Pith {
     this.#all.clear();
     this.#pool.length = 0;
     this.#pending.clear();
+    for (const p of this.#packs.values()) this.#x.pith_wasm_free(p.ptr);
+    if (this.#packTable.ptr) this.#x.pith_wasm_free(this.#packTable.ptr);
+    this.#packs.clear();
+    this.#packTable = { ptr: 0, count: 0 };
   }
 }
 

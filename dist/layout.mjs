@@ -7,7 +7,7 @@
 // pith_wasm_abi() differs from ABI_VERSION (a CDN serving a mixed set of files).
 
 /** PITH_ABI_VERSION of the C side this file describes. */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 /** PITH_VERSION_STRING (the wasm does not export it; tests check it against package.json). */
 export const VERSION = '0.1.0';
 
@@ -23,12 +23,14 @@ export const STATUS = Object.freeze([
   'PITH_E_TRUNCATED',
   'PITH_E_ENCRYPTED',
   'PITH_E_ABORTED',
+  'PITH_E_NEED_PACK',
 ]);
 export const PITH_OK = 0;
 export const PITH_E_ARG = 1;
 export const PITH_E_NOMEM = 2;
 export const PITH_E_LIMIT = 3;
 export const PITH_E_ABORTED = 9;
+export const PITH_E_NEED_PACK = 10;
 
 /** pith_output values by the names the JS API takes. */
 export const OUTPUT = Object.freeze({ text: 0, markdown: 1, jsonl: 2, html: 3 });
@@ -41,7 +43,7 @@ export const OPT_POSITIONS = 1;
 
 /** pith_wasm_opts: written by JS before pith_wasm_open; 0 fields take the C defaults. */
 export const OPTS = Object.freeze({
-  SIZE: 76,
+  SIZE: 84,
   output: 0,
   chunk_size: 4,
   hint_ptr: 8,
@@ -61,7 +63,20 @@ export const OPTS = Object.freeze({
   max_objects: 64,
   max_ratio: 68,
   max_nesting_docs: 72,
+  packs_ptr: 76,
+  packs_count: 80,
 });
+
+/** pith_wasm_pack: one entry of the table OPTS.packs_ptr points to (a data pack in wasm
+ *  memory: its name, UTF-8 without NUL, and its bytes). At most PACKS_MAX entries. */
+export const PACK = Object.freeze({
+  SIZE: 16,
+  name_ptr: 0,
+  name_len: 4,
+  data_ptr: 8,
+  data_len: 12,
+});
+export const PACKS_MAX = 8;
 
 /** pith_wasm_result: refreshed by every pith_wasm_* call that takes a handle. */
 export const RESULT = Object.freeze({
@@ -164,4 +179,6 @@ export const EXPORTS = Object.freeze([
   'pith_wasm_status_name',
   'pith_wasm_formats',
   'pith_wasm_variant',
+  'pith_wasm_alloc',
+  'pith_wasm_free',
 ]);

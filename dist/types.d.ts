@@ -1,7 +1,7 @@
 // types.d.ts: the API of every pith bundle (pith, pith/minimal, pith/standard), written by
 // hand next to dist/core.mjs. Each dist/<variant>/pith.d.ts re-exports it.
 
-/** pith_status names, by value (PITH_OK = 0 ... PITH_E_ABORTED = 9). */
+/** pith_status names, by value (PITH_OK = 0 ... PITH_E_NEED_PACK = 10). */
 export type PithStatusName =
   | 'PITH_OK'
   | 'PITH_E_ARG'
@@ -12,11 +12,12 @@ export type PithStatusName =
   | 'PITH_E_FORMAT'
   | 'PITH_E_TRUNCATED'
   | 'PITH_E_ENCRYPTED'
-  | 'PITH_E_ABORTED';
+  | 'PITH_E_ABORTED'
+  | 'PITH_E_NEED_PACK';
 
 /** Codes a PithError carries: a C status, or one of the JS-only codes
- *  PITH_E_ABI (the .wasm does not match this module) and PITH_E_LOAD (the .wasm could not be
- *  fetched or read). */
+ *  PITH_E_ABI (the .wasm does not match this module) and PITH_E_LOAD (the .wasm or a data pack
+ *  could not be fetched or read). */
 export type PithErrorCode = Exclude<PithStatusName, 'PITH_OK'> | 'PITH_E_ABI' | 'PITH_E_LOAD';
 
 /** Every error pith throws or rejects with. An abort (AbortSignal) has code PITH_E_ABORTED and
@@ -27,6 +28,8 @@ export declare class PithError extends Error {
   readonly code: PithErrorCode;
   /** Byte offset in the input where the problem was found, or 0. */
   readonly offset: number;
+  /** PITH_E_NEED_PACK: the data pack the document needs ('cjk-encodings'). */
+  readonly pack?: string | null;
 }
 
 // WebAssembly.Module is declared by TypeScript's DOM lib and by newer @types/node; this empty
@@ -189,11 +192,23 @@ export interface Pith {
   /** the compiled module: load({ wasm: pith.module }) makes another instance without compiling */
   readonly module: WebAssembly.Module;
 
-  /** Extract a whole document (synchronously). */
+  /** Extract a whole document (synchronously). A document that needs a data pack this
+   *  instance has not loaded throws PITH_E_NEED_PACK (error.pack names it): preload it with
+   *  load({ packs }) or loadPack(), or use extractAsync()/stream(), which fetch it. */
   extract(input: BytesInput, options?: ExtractOptions): ExtractResult;
+  /** Like extract, for every input stream() takes; fetches a missing data pack (from beside
+   *  the module, or the source given to load()) and goes on. */
+  extractAsync(input: StreamInput, options?: ExtractOptions): Promise<ExtractResult>;
+  /** Place a data pack in this instance's memory once (default source: dist/data/<name>.bin
+   *  beside the module); resolves when it is loaded. Rejects with PITH_E_LOAD when it cannot be
+   *  read. */
+  loadPack(name: PackName, source?: PackSource): Promise<void>;
+  /** Names of the data packs loaded. */
+  readonly packs: readonly string[];
   /** Documents one after another on one handle; a failed item does not stop the batch. */
   extractBatch(list: Iterable<BatchItem>, options?: ExtractOptions): BatchResult[];
-  /** The document's chunks, produced one per read. */
+  /** The document's chunks, produced one per read. A data pack the document needs is fetched
+   *  before the first chunk. */
   stream(input: StreamInput, options: StreamOptions & { bytes: true }): PithStream<ByteChunk>;
   stream(input: StreamInput, options?: StreamOptions): PithStream<TextChunk>;
   /** A writable view of n bytes in wasm memory: fill it at once (growth of memory detaches
@@ -207,7 +222,19 @@ export interface Pith {
   dispose(): void;
 }
 
+/** Data packs: tables too big for a bundle, kept in dist/data/ and loaded only when needed.
+ *  'cjk-encodings' holds Shift_JIS, EUC-JP, GBK/GB18030, Big5 and EUC-KR. */
+export type PackName = 'cjk-encodings' | (string & {});
+
+/** Where a data pack comes from: a URL (a string that is not a URL is a file path in Node), a
+ *  Response (or a promise of one), or its bytes. */
+export type PackSource = string | URL | Response | PromiseLike<Response> | ArrayBuffer | ArrayBufferView;
+
 export interface LoadOptions {
+  /** Data packs to load before load() resolves, for synchronous extract(): names (fetched from
+   *  beside the module), or { name: source }. A source given here is also where a pack is
+   *  fetched from later. */
+  packs?: readonly PackName[] | Record<string, PackSource>;
   /** Where the .wasm comes from: a URL (a string that is not a URL is a file path in Node),
    *  a Response (or a promise of one), its bytes, or a compiled module. Default: the bundle's
    *  own pith.wasm beside its pith.mjs. */

@@ -95,6 +95,11 @@ pith_status pith_doc_status(const pith_doc *doc);
 pith_status pith_work(pith_doc *doc, uint64_t n);
 /* Count n parsed objects kept at once against limits.max_objects. */
 pith_status pith_objects(pith_doc *doc, uint64_t n);
+/* Charge n bytes produced by a decoder (inflate, LZW, ...) against
+ * limits.max_decompressed_bytes, across the whole document (nested ones included); PITH_E_LIMIT
+ * (recorded) past it. pith_decompressed_left is what remains. */
+pith_status pith_decompressed(pith_doc *doc, uint64_t n);
+uint64_t pith_decompressed_left(const pith_doc *doc);
 
 /* Store a metadata entry (copied) and, once output has begun, emit it as PITH_EV_META. */
 pith_status pith_doc_add_meta(pith_doc *doc, const char *key, const char *value, size_t value_len);

@@ -90,6 +90,7 @@ struct pith_doc {
     uint64_t out_total;
 
     uint64_t work, objects;
+    uint64_t decompressed;        /* bytes the shared decoders produced (max_decompressed_bytes) */
 
     pith_meta_entry *meta_head, *meta_tail;
     uint32_t meta_count;

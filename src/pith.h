@@ -71,7 +71,7 @@ extern "C" {
 
 /* Version of the C API and of the wasm result layout (src/wasm_mem.h, dist/layout.mjs).
  * Bumped whenever a struct JS reads changes shape or an export changes meaning. */
-#define PITH_ABI_VERSION 1u
+#define PITH_ABI_VERSION 2u
 #define PITH_VERSION_STRING "0.1.0"
 
 /* MARK: - Status (Public) */
@@ -88,6 +88,9 @@ typedef enum pith_status {
     PITH_E_TRUNCATED,    /* input ends before the structure does */
     PITH_E_ENCRYPTED,    /* encrypted, and no (right) password */
     PITH_E_ABORTED,      /* a sink callback asked to stop */
+    PITH_E_NEED_PACK,    /* the document needs a data pack that was not given (pith_options
+                            .packs); the message names it: "charset: shift_jis needs data pack
+                            cjk-encodings". Give the pack and open the document again. */
     PITH_STATUS_COUNT
 } pith_status;
 
@@ -146,6 +149,17 @@ typedef struct pith_limits {
     uint32_t max_nesting_docs;
 } pith_limits;
 
+/* A data pack: tables too big for every bundle, given only to the documents that need them
+ * (today "cjk-encodings", the Shift_JIS/EUC-JP/GBK/GB18030/Big5/EUC-KR mappings, the file
+ * dist/data/cjk-encodings.bin). The caller owns the bytes and keeps them unchanged while any
+ * document opened with them is open; pith never writes or frees them. pith checks a pack's
+ * structure before using it and fails with PITH_E_FORMAT ("pack: ...") when it is corrupt. */
+typedef struct pith_pack {
+    const char *name;  /* NUL-terminated: "cjk-encodings" */
+    const void *data;
+    size_t len;
+} pith_pack;
+
 typedef struct pith_options {
     pith_output output;
     uint32_t chunk_size;      /* max bytes per chunk; 0 = 65536; values under 64 become 64 */
@@ -157,6 +171,9 @@ typedef struct pith_options {
     uint32_t unit_count;      /* how many units from first_unit; 0 = all */
     uint32_t flags;           /* PITH_OPT_* */
     pith_limits limits;       /* 0 fields take the defaults above */
+    const pith_pack *packs;   /* data packs the documents may use; NULL = none. A document
+                                 that needs a pack not listed fails with PITH_E_NEED_PACK */
+    size_t pack_count;
 } pith_options;
 
 #define PITH_OPT_POSITIONS 1u /* JSON output carries page/bbox positions where known */
@@ -196,7 +213,8 @@ PITH_API void pith_ctx_destroy(pith_ctx *ctx);
  * right after opening; the rest after the last chunk.
  * Returns PITH_OK, PITH_E_ARG (NULL ctx/out, data NULL with len > 0), PITH_E_LIMIT (input too
  * large), PITH_E_DISABLED, PITH_E_UNSUPPORTED, PITH_E_ENCRYPTED, PITH_E_FORMAT,
- * PITH_E_TRUNCATED, PITH_E_NOMEM. */
+ * PITH_E_TRUNCATED, PITH_E_NOMEM, PITH_E_NEED_PACK (the document's encoding needs a data pack
+ * that opts->packs does not hold; the message names it). */
 PITH_API pith_status pith_open(pith_ctx *ctx, const void *data, size_t len,
                                const pith_options *opts, pith_doc **out);
 

@@ -440,8 +440,9 @@ static int md_table(md_state *md)
         if ((e = ser_lines_put(b, "|", 1))) return e;
         for (w = 0, c = 0; c < rows[r]; c++) {
             const md_cell *cl = &cells[k + c];
-            if ((e = ser_lines_put(b, " ", 1)) ||
-                (e = ser_lines_put(b, md->tbuf.p + cl->off, cl->len)))
+            /* A table of empty cells never allocated its text buffer: no offset into NULL. */
+            const char *text = cl->len ? md->tbuf.p + cl->off : "";
+            if ((e = ser_lines_put(b, " ", 1)) || (e = ser_lines_put(b, text, cl->len)))
                 return e;
             if ((e = ser_lines_put(b, cl->len ? " |" : "|", cl->len ? 2 : 1))) return e;
             for (i = 1; i < cl->span; i++)

@@ -7,7 +7,8 @@
  * Bounds: the EOCD search covers the last 22 + 65535 bytes; the directory walk consumes at
  * least 46 bytes per entry and stops at the end of the directory or input; without an EOCD (a
  * truncated file) a forward scan for local/central headers only moves forward. O(len) at
- * worst, normally just the directory.
+ * worst, normally just the directory. The end records are found by zipfmt.h, shared with the
+ * archive reader (zip.c).
  */
 #include "detect_int.h"
 
@@ -15,19 +16,8 @@
 #include <string.h>
 
 #include "rd.h"
+#include "zipfmt.h"
 
-#define SIG_LOCAL 0x04034b50u   /* PK\3\4 */
-#define SIG_CENTRAL 0x02014b50u /* PK\1\2 */
-#define SIG_EOCD 0x06054b50u    /* PK\5\6 */
-#define SIG_EOCD64 0x06064b50u  /* PK\6\6 */
-#define SIG_LOC64 0x07064b50u   /* PK\6\7 */
-
-#define EOCD_SIZE 22u
-#define EOCD64_SIZE 56u
-#define LOC64_SIZE 20u
-#define CENTRAL_SIZE 46u
-#define LOCAL_SIZE 30u
-#define MAX_COMMENT 0xffffu
 /* The longest mimetype we know is 56 bytes; a little room for a trailing newline. */
 #define MIMETYPE_MAX 96u
 
@@ -98,13 +88,13 @@ static void read_mimetype(zip_seen *z, const pith_rd *all, uint64_t off, uint16_
                           uint64_t size)
 {
     if (method != 0 || size == 0 || size > MIMETYPE_MAX) return;
-    pith_rd r = pith_rd_at(all, off, LOCAL_SIZE);
-    if (pith_rd_u32le(&r) != SIG_LOCAL) return;
+    pith_rd r = pith_rd_at(all, off, ZIP_LOCAL_SIZE);
+    if (pith_rd_u32le(&r) != ZIP_SIG_LOCAL) return;
     pith_rd_skip(&r, 22);
     uint16_t nlen = pith_rd_u16le(&r);
     uint16_t xlen = pith_rd_u16le(&r);
     if (r.bad) return;
-    pith_rd d = pith_rd_at(all, off + LOCAL_SIZE + nlen + xlen, size);
+    pith_rd d = pith_rd_at(all, off + ZIP_LOCAL_SIZE + nlen + xlen, size);
     const uint8_t *s = pith_rd_span(&d, (size_t)size);
     if (s) z->mimetype = mimetype_format(s, (size_t)size);
 }
@@ -152,94 +142,6 @@ static pith_format decide(const zip_seen *z, pith_format hint)
     return PITH_FMT_ZIP;
 }
 
-/* Find the end of central directory record: the last "PK\5\6" whose comment length reaches
- * exactly the end of the input; failing that, the last one whose comment fits (trailing junk
- * after the archive). Returns false if none. */
-static bool find_eocd(const uint8_t *data, size_t len, size_t *at)
-{
-    if (len < EOCD_SIZE) return false;
-    size_t last = len - EOCD_SIZE;
-    size_t first = last > MAX_COMMENT ? last - MAX_COMMENT : 0;
-    bool have_fit = false;
-    size_t fit = 0;
-    for (size_t i = last + 1; i-- > first;) {
-        const uint8_t *p = data + i;
-        if (p[0] != 'P' || p[1] != 'K' || p[2] != 5 || p[3] != 6) continue;
-        size_t clen = pith_le16(p + 20);
-        size_t room = len - i - EOCD_SIZE;
-        if (clen == room) {
-            *at = i;
-            return true;
-        }
-        if (clen < room && !have_fit) {
-            have_fit = true;
-            fit = i;
-        }
-    }
-    *at = fit;
-    return have_fit;
-}
-
-/* Where the central directory is and how big, from the EOCD (and the ZIP64 record when the
- * EOCD fields overflow or a locator sits right before it). */
-typedef struct cd_loc {
-    uint64_t off, size;
-    uint64_t end; /* offset of the record that follows the directory (EOCD or ZIP64 EOCD) */
-} cd_loc;
-
-static bool locate_cd(const pith_rd *all, size_t eocd, cd_loc *cd)
-{
-    pith_rd r = pith_rd_at(all, eocd, EOCD_SIZE);
-    pith_rd_skip(&r, 10);
-    uint16_t entries = pith_rd_u16le(&r);
-    uint32_t size = pith_rd_u32le(&r);
-    uint32_t off = pith_rd_u32le(&r);
-    if (r.bad) return false;
-    cd->off = off;
-    cd->size = size;
-    cd->end = eocd;
-
-    if (eocd < LOC64_SIZE) return true;
-    pith_rd loc = pith_rd_at(all, eocd - LOC64_SIZE, LOC64_SIZE);
-    if (pith_rd_u32le(&loc) != SIG_LOC64) {
-        /* No locator: fine unless the fields say ZIP64; then we still try the plain values. */
-        return true;
-    }
-    pith_rd_skip(&loc, 4);
-    uint64_t rec = pith_rd_u64le(&loc);
-    if (loc.bad) return true;
-    /* The record normally sits right before its locator; with data prepended to the archive
-     * the stored offset is short by the prefix, so fall back to that position. */
-    uint64_t tries[2] = {rec, (uint64_t)(eocd - LOC64_SIZE)};
-    for (int t = 0; t < 2; t++) {
-        uint64_t at = tries[t];
-        if (t == 1) {
-            if (at < EOCD64_SIZE) break;
-            at -= EOCD64_SIZE;
-        }
-        pith_rd z = pith_rd_at(all, at, EOCD64_SIZE);
-        if (pith_rd_u32le(&z) != SIG_EOCD64) continue;
-        pith_rd_skip(&z, 8 + 2 + 2 + 4 + 4 + 8 + 8);
-        uint64_t size64 = pith_rd_u64le(&z);
-        uint64_t off64 = pith_rd_u64le(&z);
-        if (z.bad) continue;
-        /* Only the fields the EOCD marks as overflowed come from the record. */
-        if (size == 0xffffffffu || entries == 0xffffu || off == 0xffffffffu) {
-            cd->size = size64;
-            cd->off = off64;
-        }
-        cd->end = at;
-        return true;
-    }
-    return true;
-}
-
-static bool sig_at(const pith_rd *all, uint64_t off, uint32_t sig)
-{
-    pith_rd r = pith_rd_at(all, off, 4);
-    return pith_rd_u32le(&r) == sig && !r.bad;
-}
-
 /* Walk central directory entries at [off, off+size) (clamped to the input). Each entry
  * consumes at least 46 bytes, so the loop is bounded by size/46. */
 static void walk_cd(zip_seen *z, const pith_rd *all, uint64_t off, uint64_t size)
@@ -248,8 +150,8 @@ static void walk_cd(zip_seen *z, const pith_rd *all, uint64_t off, uint64_t size
     if (off > total) return;
     if (size > total - off) size = total - off;
     pith_rd r = pith_rd_at(all, off, size);
-    while (pith_rd_left(&r) >= CENTRAL_SIZE) {
-        if (pith_rd_u32le(&r) != SIG_CENTRAL) return;
+    while (pith_rd_left(&r) >= ZIP_CENTRAL_SIZE) {
+        if (pith_rd_u32le(&r) != ZIP_SIG_CENTRAL) return;
         pith_rd_skip(&r, 6);
         uint16_t method = pith_rd_u16le(&r);
         pith_rd_skip(&r, 8);
@@ -279,7 +181,7 @@ static void scan_headers(zip_seen *z, const pith_rd *all)
     const uint8_t *data = all->base;
     size_t len = pith_rd_size(all);
     size_t pos = 0;
-    while (len - pos >= LOCAL_SIZE) {
+    while (len - pos >= ZIP_LOCAL_SIZE) {
         const uint8_t *p = data + pos;
         if (p[0] != 'P' || p[1] != 'K' || !((p[2] == 3 && p[3] == 4) || (p[2] == 1 && p[3] == 2))) {
             pos++;
@@ -287,7 +189,7 @@ static void scan_headers(zip_seen *z, const pith_rd *all)
         }
         pith_rd r = pith_rd_at(all, pos, len - pos);
         uint32_t sig = pith_rd_u32le(&r);
-        if (sig == SIG_LOCAL) {
+        if (sig == ZIP_SIG_LOCAL) {
             pith_rd_skip(&r, 2);
             uint16_t flags = pith_rd_u16le(&r);
             uint16_t method = pith_rd_u16le(&r);
@@ -308,7 +210,7 @@ static void scan_headers(zip_seen *z, const pith_rd *all)
             else
                 pos = data_at;
         } else {
-            if (len - pos < CENTRAL_SIZE) return;
+            if (len - pos < ZIP_CENTRAL_SIZE) return;
             pith_rd_skip(&r, 24);
             uint16_t nlen = pith_rd_u16le(&r);
             uint16_t xlen = pith_rd_u16le(&r);
@@ -331,19 +233,13 @@ pith_format pith_sniff_zip_format(const uint8_t *data, size_t len, pith_format h
     pith_rd all = pith_rd_make(data, len);
 
     size_t eocd;
-    cd_loc cd;
+    zipfmt_cd cd;
+    uint64_t off;
     bool walked = false;
-    if (find_eocd(data, len, &eocd) && locate_cd(&all, eocd, &cd)) {
-        /* The stored offset is relative to the archive start; with data prepended (a
-         * self-extractor) the directory really sits right before the record that ends it. */
-        uint64_t off = cd.off;
-        if (!sig_at(&all, off, SIG_CENTRAL) && cd.size <= cd.end) off = cd.end - cd.size;
-        if (sig_at(&all, off, SIG_CENTRAL)) {
-            walk_cd(&z, &all, off, cd.size);
-            walked = true;
-        } else if (cd.size == 0 && cd.off <= len) {
-            walked = true; /* an empty archive: nothing to name */
-        }
+    if (zipfmt_find_eocd(data, len, &eocd) && zipfmt_locate_cd(&all, eocd, &cd) &&
+        zipfmt_cd_start(&all, &cd, &off)) {
+        walk_cd(&z, &all, off, cd.size);
+        walked = true;
     }
     if (!walked) scan_headers(&z, &all);
     return decide(&z, hint);

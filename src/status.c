@@ -13,7 +13,7 @@
 static const char *const status_names[PITH_STATUS_COUNT] = {
     "PITH_OK",           "PITH_E_ARG",     "PITH_E_NOMEM",     "PITH_E_LIMIT",
     "PITH_E_UNSUPPORTED", "PITH_E_DISABLED", "PITH_E_FORMAT",  "PITH_E_TRUNCATED",
-    "PITH_E_ENCRYPTED",  "PITH_E_ABORTED",
+    "PITH_E_ENCRYPTED",  "PITH_E_ABORTED",  "PITH_E_NEED_PACK",
 };
 
 const char *pith_status_name(pith_status s)
@@ -109,6 +109,24 @@ pith_status pith_work(pith_doc *doc, uint64_t n)
     }
     doc->work += n;
     return PITH_OK;
+}
+
+pith_status pith_decompressed(pith_doc *doc, uint64_t n)
+{
+    uint64_t max = doc->opts.limits.max_decompressed_bytes;
+    if (n > max - doc->decompressed) {
+        doc->decompressed = max;
+        return pith_fail(doc, PITH_E_LIMIT, 0,
+                         "decode: more than %llu decompressed bytes (limit max_decompressed_bytes)",
+                         (unsigned long long)max);
+    }
+    doc->decompressed += n;
+    return PITH_OK;
+}
+
+uint64_t pith_decompressed_left(const pith_doc *doc)
+{
+    return doc->opts.limits.max_decompressed_bytes - doc->decompressed;
 }
 
 pith_status pith_objects(pith_doc *doc, uint64_t n)

@@ -8,6 +8,7 @@
 #include "wasm_mem.h"
 
 #include <stdalign.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,8 @@ struct pith_wasm {
     pith_wasm_opts opts;
     pith_wasm_result result;
     pith_wasm_entry entry;
+    pith_pack packs[PITH_WASM_PACKS_MAX];              /* the opts' packs, checked */
+    char pack_names[PITH_WASM_PACKS_MAX][PITH_WASM_PACK_NAME_MAX + 1];
     char msg[160]; /* errors of the handle itself (input too large, bad range) */
 };
 
@@ -204,6 +207,45 @@ static const char *in_range(const void *buf, size_t cap, uint32_t ptr, uint32_t 
     return (const char *)buf + off;
 }
 
+/* [ptr, ptr+len) inside linear memory (JS-owned memory such as a data pack). */
+static bool in_memory(uint32_t ptr, uint32_t len)
+{
+    size_t mem = memory_bytes();
+    return ptr != 0 && (size_t)ptr <= mem && (size_t)len <= mem - ptr;
+}
+
+/* The packs the opts list, copied into the handle as pith_pack values. false when an entry or
+ * what it points to lies outside linear memory. */
+static bool read_packs(pith_wasm *w, size_t *count)
+{
+    const pith_wasm_opts *jo = &w->opts;
+    *count = 0;
+    if (jo->packs_count == 0) return true;
+    if (jo->packs_count > PITH_WASM_PACKS_MAX || jo->packs_ptr % alignof(pith_wasm_pack) != 0 ||
+        !in_memory(jo->packs_ptr, jo->packs_count * (uint32_t)sizeof(pith_wasm_pack)))
+        return false;
+    // SAFETY: packs_ptr is non-zero, aligned for pith_wasm_pack, and the packs_count entries
+    // lie inside linear memory (checked above); JS wrote them with pith_wasm_alloc'd memory.
+    const pith_wasm_pack *e = (const pith_wasm_pack *)(uintptr_t)jo->packs_ptr;
+    for (uint32_t i = 0; i < jo->packs_count; i++) {
+        pith_wasm_pack p = e[i];
+        if (p.name_len == 0 || p.name_len > PITH_WASM_PACK_NAME_MAX || !in_memory(p.name_ptr, p.name_len) ||
+            (p.data_len && !in_memory(p.data_ptr, p.data_len)))
+            return false;
+        // SAFETY: [name_ptr, name_ptr+name_len) and [data_ptr, data_ptr+data_len) were just
+        // checked to lie inside linear memory. The name is copied (pith_pack wants it
+        // NUL-terminated); the bytes are read in place and pith checks their structure
+        // before use (a corrupt pack is PITH_E_FORMAT, never a wild read).
+        memcpy(w->pack_names[i], (const char *)(uintptr_t)p.name_ptr, p.name_len);
+        w->pack_names[i][p.name_len] = '\0';
+        w->packs[i].name = w->pack_names[i];
+        w->packs[i].data = p.data_len ? (const void *)(uintptr_t)p.data_ptr : NULL;
+        w->packs[i].len = p.data_len;
+    }
+    *count = jo->packs_count;
+    return true;
+}
+
 static pith_status bad_range(pith_wasm *w, const char *what)
 {
     pith_fmt(w->msg, sizeof w->msg, "wasm: %s range outside the handle's buffer", what);
@@ -249,6 +291,10 @@ WASM_API uint32_t pith_wasm_open(uint32_t h, uint32_t ptr, uint32_t len)
     o.limits.max_objects = jo->max_objects;
     o.limits.max_ratio = jo->max_ratio;
     o.limits.max_nesting_docs = jo->max_nesting_docs;
+    size_t packs;
+    if (!read_packs(w, &packs)) return bad_range(w, "pack");
+    o.packs = packs ? w->packs : NULL;
+    o.pack_count = packs;
     pith_status st = pith_open(w->ctx, data, len, &o, &w->doc);
     refresh(w, st);
     return (uint32_t)st;
@@ -331,3 +377,20 @@ WASM_API uint32_t pith_wasm_format_name(uint32_t f) { return addr(pith_format_na
 WASM_API uint32_t pith_wasm_status_name(uint32_t s) { return addr(pith_status_name((pith_status)s)); }
 WASM_API uint32_t pith_wasm_formats(void) { return addr(pith_build.formats); }
 WASM_API uint32_t pith_wasm_variant(void) { return addr(pith_build.variant); }
+
+WASM_API uint32_t pith_wasm_alloc(uint32_t n)
+{
+    /* 8-aligned (malloc's alignment): the pack table JS writes there is read as structs */
+    return addr(malloc(n ? n : 1));
+}
+
+WASM_API void pith_wasm_free(uint32_t p)
+{
+    /* JS passes back only what pith_wasm_alloc returned; 0 does nothing, as free(NULL).
+     * Nothing else can be checked without a registry of allocations, and the wrapper keeps
+     * the one such pointer per pack in a private field. */
+    if (p == 0 || !in_memory(p, 1)) return;
+    // SAFETY: p is a non-zero address inside linear memory that pith_wasm_alloc returned
+    // (the JS wrapper frees only those, once, at dispose or when a pack is replaced).
+    free((void *)(uintptr_t)p);
+}

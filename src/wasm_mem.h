@@ -18,7 +18,10 @@
 #include "pith.h"
 
 /* Options JS writes before pith_wasm_open. 0 fields take the defaults. hint and password are
- * byte ranges inside the handle's scratch area (pith_wasm_scratch). */
+ * byte ranges inside the handle's scratch area (pith_wasm_scratch). packs_ptr points to
+ * packs_count pith_wasm_pack entries (at most PITH_WASM_PACKS_MAX), which with the names and
+ * bytes they point to JS places once per instance with pith_wasm_alloc and keeps there while
+ * documents use them. */
 typedef struct pith_wasm_opts {
     uint32_t output;          /* pith_output */
     uint32_t chunk_size;
@@ -29,9 +32,10 @@ typedef struct pith_wasm_opts {
     uint32_t max_input_bytes, max_output_bytes, max_memory_bytes, max_decompressed_bytes;
     uint32_t max_work_lo, max_work_hi;
     uint32_t max_depth, max_objects, max_ratio, max_nesting_docs;
+    uint32_t packs_ptr, packs_count;
 } pith_wasm_opts;
 
-#define PITH_WASM_OPTS_SIZE 76
+#define PITH_WASM_OPTS_SIZE 84
 _Static_assert(sizeof(pith_wasm_opts) == PITH_WASM_OPTS_SIZE, "layout.mjs OPTS");
 _Static_assert(offsetof(pith_wasm_opts, output) == 0, "layout.mjs OPTS.output");
 _Static_assert(offsetof(pith_wasm_opts, chunk_size) == 4, "layout.mjs OPTS.chunk_size");
@@ -52,6 +56,22 @@ _Static_assert(offsetof(pith_wasm_opts, max_depth) == 60, "layout.mjs OPTS.max_d
 _Static_assert(offsetof(pith_wasm_opts, max_objects) == 64, "layout.mjs OPTS.max_objects");
 _Static_assert(offsetof(pith_wasm_opts, max_ratio) == 68, "layout.mjs OPTS.max_ratio");
 _Static_assert(offsetof(pith_wasm_opts, max_nesting_docs) == 72, "layout.mjs OPTS.max_nesting_docs");
+_Static_assert(offsetof(pith_wasm_opts, packs_ptr) == 76, "layout.mjs OPTS.packs_ptr");
+_Static_assert(offsetof(pith_wasm_opts, packs_count) == 80, "layout.mjs OPTS.packs_count");
+
+/* A data pack JS placed in wasm memory (pith_pack): name (UTF-8, no NUL) and bytes. */
+typedef struct pith_wasm_pack {
+    uint32_t name_ptr, name_len, data_ptr, data_len;
+} pith_wasm_pack;
+
+#define PITH_WASM_PACK_SIZE 16
+#define PITH_WASM_PACKS_MAX 8u
+#define PITH_WASM_PACK_NAME_MAX 63u
+_Static_assert(sizeof(pith_wasm_pack) == PITH_WASM_PACK_SIZE, "layout.mjs PACK");
+_Static_assert(offsetof(pith_wasm_pack, name_ptr) == 0, "layout.mjs PACK.name_ptr");
+_Static_assert(offsetof(pith_wasm_pack, name_len) == 4, "layout.mjs PACK.name_len");
+_Static_assert(offsetof(pith_wasm_pack, data_ptr) == 8, "layout.mjs PACK.data_ptr");
+_Static_assert(offsetof(pith_wasm_pack, data_len) == 12, "layout.mjs PACK.data_len");
 
 /* The result struct, refreshed by every pith_wasm_* call that takes a handle. */
 typedef struct pith_wasm_result {
@@ -134,6 +154,8 @@ uint32_t pith_wasm_format_name(uint32_t f);
 uint32_t pith_wasm_status_name(uint32_t s);
 uint32_t pith_wasm_formats(void);
 uint32_t pith_wasm_variant(void);
+uint32_t pith_wasm_alloc(uint32_t n);
+void pith_wasm_free(uint32_t p);
 
 /* Exports (the whole list; meson.build passes it to emcc). Handles and pointers are offsets
  * into linear memory, 0 meaning failure/none.
@@ -160,6 +182,10 @@ uint32_t pith_wasm_variant(void);
  *                                                    separated list of the formats this build
  *                                                    reads ("text markdown csv ...")
  * uint32_t pith_wasm_variant(void)                   address of the variant name
+ * uint32_t pith_wasm_alloc(uint32_t n)               n bytes of wasm memory that JS owns (a
+ *                                                    data pack and its table), 0 when short
+ * void pith_wasm_free(uint32_t p)                    give back what pith_wasm_alloc gave
+ *                                                    (0 does nothing)
  */
 
 #endif

@@ -3,28 +3,91 @@
 
 Run from the source root with the system Python (its codecs are the source of the mappings):
     /usr/bin/python3 tools/gen_sbcs.py > src/sbcs_tables.c
-Each code page is a 128-entry table of code points for bytes 0x80..0xFF (0x00..0x7F are ASCII).
-Where Python's codec leaves a byte undefined, the page's `undefined` policy decides:
-  "c1"   -> the C1 control of the same value (U+0080 + b - 0x80), what WHATWG's index does for
-            windows-1252's 0x81, 0x8D, 0x8F, 0x90, 0x9D;
-  "fffd" -> U+FFFD.
-Labels are the WHATWG Encoding Standard's labels for that encoding (lowercase). To add a page,
-append a row to PAGES (and, if a handler needs it by symbol, an extern line in src/sbcs.h).
+Every single-byte encoding of the WHATWG Encoding Standard is here (ibm866, ISO-8859-2..16
+with 8-I, KOI8-R/U, macintosh, windows-874, windows-1250..1258, x-mac-cyrillic; ISO-8859-1, -9
+and -11 are labels of windows-1252, -1254 and -874 there). A page is ASCII below 0x80 and 128
+code points for 0x80..0xFF. Where Python's codec leaves a byte undefined, the page's policy
+decides, as the WHATWG index does:
+  "c1"   -> for 0x80..0x9F, the C1 control of the same value (U+0080 + b - 0x80): the windows-*
+            pages map their holes there that way (index-windows-1252.txt: 0x81 -> U+0081 ...);
+            above 0x9F, and for the bytes listed in `holes`, U+FFFD (undefined in the index);
+  "fffd" -> U+FFFD (the ISO pages' undefined bytes decode as errors).
+`fix` lists the bytes where the WHATWG index differs from Python's codec (KOI8-U is mapped as
+KOI8-RU there: 0xAE and 0xBE are U+045E and U+040E, whatwg/encoding#74; windows-1255 maps 0xCA
+to U+05BA, whatwg/encoding#73).
+
+Storage: windows-1252 (the fallback of every text handler, decoded per byte) is a plain table of
+128 uint16. Every other page is a list of runs, 3 bytes each: a byte n (bits 0-6: count - 1,
+bit 7: the run repeats one code point, else it counts up from it) and the first code point,
+uint16 little-endian. ISO and KOI8 pages are mostly long runs, so the 27 pages take about 4 KiB
+instead of 7; pith_sbcs_expand turns one into a table when a document needs it.
+Labels are the WHATWG labels of each encoding (lowercase).
 """
 import codecs
 import sys
 
-# (WHATWG name, Python codec, undefined-byte policy, WHATWG labels)
+# (WHATWG name, Python codec, undefined-byte policy, fixes {byte: code point}, holes, labels)
 PAGES = [
-    ("windows-1252", "cp1252", "c1", [
+    ("ibm866", "cp866", "fffd", {}, [], ["866", "cp866", "csibm866", "ibm866"]),
+    ("iso-8859-2", "iso8859_2", "fffd", {}, [], [
+        "csisolatin2", "iso-8859-2", "iso-ir-101", "iso8859-2", "iso88592", "iso_8859-2",
+        "iso_8859-2:1987", "l2", "latin2"]),
+    ("iso-8859-3", "iso8859_3", "fffd", {}, [], [
+        "csisolatin3", "iso-8859-3", "iso-ir-109", "iso8859-3", "iso88593", "iso_8859-3",
+        "iso_8859-3:1988", "l3", "latin3"]),
+    ("iso-8859-4", "iso8859_4", "fffd", {}, [], [
+        "csisolatin4", "iso-8859-4", "iso-ir-110", "iso8859-4", "iso88594", "iso_8859-4",
+        "iso_8859-4:1988", "l4", "latin4"]),
+    ("iso-8859-5", "iso8859_5", "fffd", {}, [], [
+        "csisolatincyrillic", "cyrillic", "iso-8859-5", "iso-ir-144", "iso8859-5", "iso88595",
+        "iso_8859-5", "iso_8859-5:1988"]),
+    ("iso-8859-6", "iso8859_6", "fffd", {}, [], [
+        "arabic", "asmo-708", "csiso88596e", "csiso88596i", "csisolatinarabic", "ecma-114",
+        "iso-8859-6", "iso-8859-6-e", "iso-8859-6-i", "iso-ir-127", "iso8859-6", "iso88596",
+        "iso_8859-6", "iso_8859-6:1987"]),
+    ("iso-8859-7", "iso8859_7", "fffd", {}, [], [
+        "csisolatingreek", "ecma-118", "elot_928", "greek", "greek8", "iso-8859-7",
+        "iso-ir-126", "iso8859-7", "iso88597", "iso_8859-7", "iso_8859-7:1987",
+        "sun_eu_greek"]),
+    ("iso-8859-8", "iso8859_8", "fffd", {}, [], [
+        "csiso88598e", "csisolatinhebrew", "hebrew", "iso-8859-8", "iso-8859-8-e", "iso-ir-138",
+        "iso8859-8", "iso88598", "iso_8859-8", "iso_8859-8:1988", "visual"]),
+    ("iso-8859-8-i", "iso8859_8", "fffd", {}, [], ["csiso88598i", "iso-8859-8-i", "logical"]),
+    ("iso-8859-10", "iso8859_10", "fffd", {}, [], [
+        "csisolatin6", "iso-8859-10", "iso-ir-157", "iso8859-10", "iso885910", "l6",
+        "latin6"]),
+    ("iso-8859-13", "iso8859_13", "fffd", {}, [], ["iso-8859-13", "iso8859-13", "iso885913"]),
+    ("iso-8859-14", "iso8859_14", "fffd", {}, [], ["iso-8859-14", "iso8859-14", "iso885914"]),
+    ("iso-8859-15", "iso8859_15", "fffd", {}, [], [
+        "csisolatin9", "iso-8859-15", "iso8859-15", "iso885915", "iso_8859-15", "l9"]),
+    ("iso-8859-16", "iso8859_16", "fffd", {}, [], ["iso-8859-16"]),
+    ("koi8-r", "koi8_r", "fffd", {}, [], ["cskoi8r", "koi", "koi8", "koi8-r", "koi8_r"]),
+    ("koi8-u", "koi8_u", "fffd", {0xAE: 0x045E, 0xBE: 0x040E}, [], ["koi8-ru", "koi8-u"]),
+    ("macintosh", "mac_roman", "fffd", {}, [], ["csmacintosh", "mac", "macintosh", "x-mac-roman"]),
+    ("windows-874", "cp874", "c1", {}, [0xDB, 0xDC, 0xDD, 0xDE, 0xFC, 0xFD, 0xFE, 0xFF], [
+        "dos-874", "iso-8859-11", "iso8859-11", "iso885911", "tis-620", "windows-874"]),
+    ("windows-1250", "cp1250", "c1", {}, [], ["cp1250", "windows-1250", "x-cp1250"]),
+    ("windows-1251", "cp1251", "c1", {}, [], ["cp1251", "windows-1251", "x-cp1251"]),
+    ("windows-1252", "cp1252", "c1", {}, [], [
         "ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819", "iso-8859-1",
         "iso-ir-100", "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1", "latin1",
-        "us-ascii", "windows-1252", "x-cp1252",
-    ]),
+        "us-ascii", "windows-1252", "x-cp1252"]),
+    ("windows-1253", "cp1253", "c1", {}, [0xAA, 0xD2, 0xFF], ["cp1253", "windows-1253", "x-cp1253"]),
+    ("windows-1254", "cp1254", "c1", {}, [], [
+        "cp1254", "csisolatin5", "iso-8859-9", "iso-ir-148", "iso8859-9", "iso88599",
+        "iso_8859-9", "iso_8859-9:1989", "l5", "latin5", "windows-1254", "x-cp1254"]),
+    ("windows-1255", "cp1255", "c1", {0xCA: 0x05BA}, [0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF, 0xFB, 0xFC, 0xFF],
+     ["cp1255", "windows-1255", "x-cp1255"]),
+    ("windows-1256", "cp1256", "c1", {}, [], ["cp1256", "windows-1256", "x-cp1256"]),
+    ("windows-1257", "cp1257", "c1", {}, [0xA1, 0xA5], ["cp1257", "windows-1257", "x-cp1257"]),
+    ("windows-1258", "cp1258", "c1", {}, [], ["cp1258", "windows-1258", "x-cp1258"]),
+    ("x-mac-cyrillic", "mac_cyrillic", "fffd", {}, [], ["x-mac-cyrillic", "x-mac-ukrainian"]),
 ]
 
+FULL = {"windows-1252"}
 
-def table(codec, undefined):
+
+def table(codec, undefined, fix, holes):
     dec = codecs.getdecoder(codec)
     for b in range(0x80):
         assert dec(bytes([b]))[0] == chr(b), f"{codec}: byte {b:#x} is not ASCII"
@@ -34,13 +97,46 @@ def table(codec, undefined):
             s = dec(bytes([b]))[0]
         except UnicodeDecodeError:
             s = ""
-        if len(s) != 1:
-            cp = b if undefined == "c1" else 0xFFFD
-        else:
+        if b in fix:
+            cp = fix[b]
+        elif len(s) == 1:
             cp = ord(s)
+        elif b in holes or undefined == "fffd" or b >= 0xA0:
+            cp = 0xFFFD
+        else:
+            cp = b
         assert 0x80 <= cp <= 0xFFFF and not 0xD800 <= cp <= 0xDFFF, f"{codec}: {b:#x} -> {cp:#x}"
         out.append(cp)
+    for b in holes:
+        assert out[b - 0x80] == 0xFFFD, f"{codec}: hole {b:#x} is defined in Python"
     return out
+
+
+def runs(t):
+    out = bytearray()
+    i = 0
+    while i < 128:
+        j = i + 1
+        if j < 128 and t[j] == t[i]:
+            while j < 128 and t[j] == t[i]:
+                j += 1
+            out.append(0x80 | (j - i - 1))
+        else:
+            while j < 128 and t[j] == t[j - 1] + 1:
+                j += 1
+            out.append(j - i - 1)
+        out += t[i].to_bytes(2, "little")
+        i = j
+    return out
+
+
+def expand(r):
+    t = []
+    for k in range(0, len(r), 3):
+        n = (r[k] & 0x7F) + 1
+        cp = r[k + 1] | r[k + 2] << 8
+        t += [cp] * n if r[k] & 0x80 else list(range(cp, cp + n))
+    return t
 
 
 def ident(name):
@@ -50,24 +146,57 @@ def ident(name):
 def main():
     w = sys.stdout.write
     w("/* sbcs_tables.c: single-byte code page tables (src/sbcs.h). GENERATED by tools/gen_sbcs.py\n")
-    w(f" * from the codecs of Python {sys.version_info[0]}.{sys.version_info[1]}; do not edit, "
-      "rerun the script. */\n")
+    w(f" * from the codecs of Python {sys.version_info[0]}.{sys.version_info[1]} and the WHATWG "
+      "Encoding Standard's fixes; do not edit,\n * rerun the script. */\n")
     w('#include "sbcs.h"\n')
-    for name, codec, undefined, _ in PAGES:
-        t = table(codec, undefined)
-        w(f"\n/* {name} (Python codec {codec}, undefined bytes: {undefined}) */\n")
-        w(f"static const uint16_t high_{ident(name)}[128] = {{\n")
-        for row in range(0, 128, 8):
-            cells = ", ".join(f"0x{cp:04X}" for cp in t[row:row + 8])
-            w(f"    {cells}, /* 0x{0x80 + row:02X} */\n")
+    total = 0
+    for name, codec, undefined, fix, holes, _ in PAGES:
+        t = table(codec, undefined, fix, holes)
+        w(f"\n/* {name} (Python codec {codec}, undefined bytes: {undefined}"
+          f"{', fixed: ' + ' '.join(f'{b:#x}' for b in sorted(fix)) if fix else ''}) */\n")
+        if name in FULL:
+            w(f"static const uint16_t high_{ident(name)}[128] = {{\n")
+            for row in range(0, 128, 8):
+                cells = ", ".join(f"0x{cp:04X}" for cp in t[row:row + 8])
+                w(f"    {cells}, /* 0x{0x80 + row:02X} */\n")
+            w("};\n")
+            w(f'const pith_sbcs pith_sbcs_{ident(name)} = {{"{name}", high_{ident(name)}, NULL, 0}};\n')
+            continue
+        r = runs(t)
+        assert expand(r) == t
+        total += len(r)
+        w(f"static const uint8_t runs_{ident(name)}[{len(r)}] = {{\n")
+        for k in range(0, len(r), 24):
+            w("    " + ",".join(f"0x{b:02x}" for b in r[k:k + 24]) + ",\n")
         w("};\n")
-        w(f'const pith_sbcs pith_sbcs_{ident(name)} = {{"{name}", high_{ident(name)}}};\n')
-    w("\nconst pith_sbcs_label pith_sbcs_labels[] = {\n")
-    for name, _, _, labels in PAGES:
+        w(f'const pith_sbcs pith_sbcs_{ident(name)} = {{"{name}", NULL, runs_{ident(name)}, '
+          f'{len(r)}}};\n')
+    w(f"/* {total} bytes of runs in all */\n")
+    w("\nconst pith_sbcs *const pith_sbcs_pages[] = {\n")
+    for name, *_ in PAGES:
+        w(f"    &pith_sbcs_{ident(name)},\n")
+    w("    0,\n};\n")
+    # Labels: one string of NUL-terminated labels (an empty one ends it), and for each label
+    # the index of its page in pith_sbcs_pages (no pointer per label: 1 byte instead of 8).
+    names, pages = [], []
+    for k, (name, _, _, _, _, labels) in enumerate(PAGES):
         for label in labels:
-            assert label == label.lower()
-            w(f'    {{"{label}", &pith_sbcs_{ident(name)}}},\n')
-    w("    {0, 0},\n};\n")
+            assert label == label.lower() and "\\" not in label
+            names.append(label)
+            pages.append(k)
+    w(f"\n/* {len(names)} labels */\nconst char pith_sbcs_label_names[] =\n")
+    line = "    \""
+    for label in names:
+        piece = label + "\\000"  # 3 octal digits: a label may start with a digit
+        if len(line) + len(piece) > 96:
+            w(line + "\"\n")
+            line = "    \""
+        line += piece
+    w(line + "\";\n")
+    w(f"const uint8_t pith_sbcs_label_pages[{len(pages)}] = {{\n")
+    for k in range(0, len(pages), 24):
+        w("    " + ", ".join(str(x) for x in pages[k:k + 24]) + ",\n")
+    w("};\n")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 //
 // Finds its .wasm beside itself through the static new URL('./pith.wasm', import.meta.url),
 // the form bundlers (webpack, Vite, Rollup, Parcel, esbuild with a plugin) recognise and
-// copy; pass { wasm } to load() to take it from somewhere else. Nothing runs at import time.
+// copy; pass { wasm } to load() to take it from somewhere else. Data packs (dist/data/) are
+// found the same way, and fetched only when a document needs one or load({ packs }) asks.
+// Nothing runs at import time.
 
 import { instantiate } from '../core.mjs';
 
@@ -10,5 +12,7 @@ export { PithError } from '../core.mjs';
 
 /** Compile and instantiate the standard bundle; resolves to the instance. */
 export function load(options) {
-  return instantiate(options, () => new URL('./pith.wasm', import.meta.url));
+  return instantiate(options, () => new URL('./pith.wasm', import.meta.url), {
+    'cjk-encodings': () => new URL('../data/cjk-encodings.bin', import.meta.url),
+  });
 }

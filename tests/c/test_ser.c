@@ -341,6 +341,27 @@ Test(ser_md, table_without_rows_writes_nothing)
     expect(doc_empty_table, PITH_OUT_MARKDOWN, "a\n\nb\n");
 }
 
+/* Regression (issue 4, found by the HTML truncation tests under UBSan): a table whose cells are
+ * all empty never allocates its text buffer, and writing it formed NULL + 0. */
+static pith_status doc_empty_cells(pith_doc *doc, script *s, uint32_t u)
+{
+    (void)s, (void)u;
+    BEGIN(PITH_EV_TABLE);
+    BEGIN(PITH_EV_ROW);
+    BEGIN(PITH_EV_CELL);
+    END(PITH_EV_CELL);
+    BEGIN(PITH_EV_CELL);
+    END(PITH_EV_CELL);
+    END(PITH_EV_ROW);
+    END(PITH_EV_TABLE);
+    return PITH_OK;
+}
+
+Test(ser_md, table_of_empty_cells_writes_an_empty_grid)
+{
+    expect(doc_empty_cells, PITH_OUT_MARKDOWN, "| | |\n| --- | --- |\n");
+}
+
 /* A table inside a cell, inline code and a code block in cells: one line per row. */
 static pith_status doc_cell_blocks(pith_doc *doc, script *s, uint32_t u)
 {

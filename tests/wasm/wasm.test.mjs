@@ -22,7 +22,8 @@ const exportsWanted = ['memory', '_initialize', 'pith_wasm_abi', 'pith_wasm_crea
   'pith_wasm_destroy', 'pith_wasm_opts_ptr', 'pith_wasm_result_ptr', 'pith_wasm_entry_ptr',
   'pith_wasm_scratch', 'pith_wasm_input', 'pith_wasm_open', 'pith_wasm_next', 'pith_wasm_close',
   'pith_wasm_meta', 'pith_wasm_warning', 'pith_wasm_detect', 'pith_wasm_format_name',
-  'pith_wasm_status_name', 'pith_wasm_formats', 'pith_wasm_variant'];
+  'pith_wasm_status_name', 'pith_wasm_formats', 'pith_wasm_variant', 'pith_wasm_alloc',
+  'pith_wasm_free'];
 
 for (const v of variants) {
   test(`${v}: the only import is env.emscripten_notify_memory_growth`, () => {
@@ -52,10 +53,33 @@ for (const v of variants) {
   });
 }
 
+// Names of the shared decoders (src/inflate.c, zip.c, xml.c, pdf_filters.c, lzw.c, crc32.c,
+// adler32.c): only variants whose handlers need them may carry them.
+const decoderNames = [/pith_inflate/, /pith_zip_/, /pith_xml_/, /pith_pdf_filter/, /pith_lzw_/,
+  /pith_crc32_/, /pith_adler32_/];
+
+function symbolsOf(dir) {
+  const p = `${root}build/${dir}/pith.symbols`;
+  assert.ok(existsSync(p), `${p} is missing: run ./setup test first`);
+  return readFileSync(p, 'utf8');
+}
+
 test('minimal: no PDF or Office code in the symbol map', () => {
-  const names = readFileSync(`${root}build/minimal/pith.symbols`, 'utf8');
+  const names = symbolsOf('minimal');
   // Handler and shared-decoder prefixes that only the standard bundle may contain.
-  for (const bad of [/pith_pdf_/, /pith_handler_(pdf|docx|xlsx|pptx|odf|epub)/, /pith_zip_/,
-    /pith_inflate/, /pith_xml_/])
+  for (const bad of [/pith_pdf_/, /pith_handler_(pdf|docx|xlsx|pptx|odf|epub)/, ...decoderNames])
     assert.doesNotMatch(names, bad);
+});
+
+// The check above can fail: build/decoders-check is the minimal variant with -Ddecoders=true
+// (built by ./setup test, never shipped), and the same patterns find every decoder in it.
+test('decoders-check: the decoder names are in its symbol map, so the minimal check can fail', () => {
+  const names = symbolsOf('decoders-check');
+  // One entry point of each decoder is exported by that variant (so the linker keeps it).
+  for (const want of [/pith_inflate_buf/, /pith_zip_open/, /pith_xml_next/, /pith_pdf_filter_decode/])
+    assert.match(names, want);
+  const mod = new WebAssembly.Module(readFileSync(`${root}build/decoders-check/pith.wasm`));
+  assert.deepEqual(WebAssembly.Module.imports(mod),
+    [{ module: 'env', name: 'emscripten_notify_memory_growth', kind: 'function' }],
+    'the decoders import nothing');
 });
