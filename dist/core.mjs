@@ -148,7 +148,7 @@ export async function instantiate(options = {}, defaultWasm, defaultPacks = {}) 
 async function readBytes(src, what) {
   if (src && typeof src.then === 'function') return readBytes(await src, what);
   if (src instanceof ArrayBuffer || ArrayBuffer.isView(src)) return asU8(src);
-  if (typeof Response === 'function' && src instanceof Response) {
+  if (isResponse(src)) {
     if (!src.ok) throw new PithError('PITH_E_LOAD', `${what}: ${src.url || 'response'} answered HTTP ${src.status}`);
     return new Uint8Array(await src.arrayBuffer());
   }
@@ -170,7 +170,7 @@ async function readBytes(src, what) {
 async function compile(src) {
   if (src instanceof WebAssembly.Module) return src;
   if (src instanceof ArrayBuffer || ArrayBuffer.isView(src)) return WebAssembly.compile(src);
-  if (typeof Response === 'function' && src instanceof Response) return fromResponse(src);
+  if (isResponse(src)) return fromResponse(src);
   if (src && typeof src.then === 'function') return compile(await src);
   if (typeof src === 'string' || src instanceof URL) {
     const url = toUrl(src);
@@ -327,6 +327,12 @@ function u32Like(name, v) {
 
 // MARK: - Inputs
 
+/** Is v a fetch Response? The global is touched only for an object that has a Response's
+ *  shape: in Node the first touch of `Response` loads undici (~9 MiB of RSS, measured by
+ *  bench/run), which a caller passing bytes or a file URL should never pay. */
+const isResponse = (v) => !!v && typeof v === 'object' && typeof v.arrayBuffer === 'function' &&
+  'status' in v && typeof Response === 'function' && v instanceof Response;
+
 const isBytes = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v) ||
   (typeof SharedArrayBuffer === 'function' && v instanceof SharedArrayBuffer);
 
@@ -338,7 +344,7 @@ function asU8(v) {
 
 const isStreamInput = (v) => isBytes(v) ||
   (typeof Blob === 'function' && v instanceof Blob) ||
-  (typeof Response === 'function' && v instanceof Response) ||
+  isResponse(v) ||
   (!!v && typeof v === 'object' && (typeof v.getReader === 'function' || typeof v[Symbol.asyncIterator] === 'function'));
 
 function describe(v) {
@@ -586,7 +592,7 @@ class Pith {
   #place(input, o) {
     if (!isBytes(input)) {
       const hint = (typeof Blob === 'function' && input instanceof Blob) ||
-        (typeof Response === 'function' && input instanceof Response) ||
+        isResponse(input) ||
         (input && (typeof input.getReader === 'function' || typeof input[Symbol.asyncIterator] === 'function'))
         ? ' (use stream() for Blob, Response and streams, or read it into bytes first)'
         : '';
@@ -623,7 +629,7 @@ class Pith {
     if (typeof Blob === 'function' && input instanceof Blob) {
       source = input.stream();
       expected = input.size;
-    } else if (typeof Response === 'function' && input instanceof Response) {
+    } else if (isResponse(input)) {
       if (!input.ok) throw argError(`input: the response has HTTP status ${input.status}`);
       if (!input.body) return this.#place(new Uint8Array(0), o);
       source = input.body;
