@@ -378,19 +378,31 @@ WASM_API uint32_t pith_wasm_status_name(uint32_t s) { return addr(pith_status_na
 WASM_API uint32_t pith_wasm_formats(void) { return addr(pith_build.formats); }
 WASM_API uint32_t pith_wasm_variant(void) { return addr(pith_build.variant); }
 
+/* Blocks handed to JS carry a header (a magic and their size) in front of what JS sees, so a
+ * free of anything else — a stale or made-up address, a double free — is refused instead of
+ * corrupting the heap. 16 bytes keep the payload 8- (and 16-) aligned like malloc's. */
+#define BLOCK_MAGIC 0x70616b21u /* "pak!" */
+#define BLOCK_HEAD 16u
+
 WASM_API uint32_t pith_wasm_alloc(uint32_t n)
 {
-    /* 8-aligned (malloc's alignment): the pack table JS writes there is read as structs */
-    return addr(malloc(n ? n : 1));
+    if (n > UINT32_MAX - BLOCK_HEAD) return 0;
+    uint32_t *b = malloc((size_t)n + BLOCK_HEAD);
+    if (!b) return 0;
+    b[0] = BLOCK_MAGIC;
+    b[1] = n;
+    return addr((unsigned char *)b + BLOCK_HEAD);
 }
 
 WASM_API void pith_wasm_free(uint32_t p)
 {
-    /* JS passes back only what pith_wasm_alloc returned; 0 does nothing, as free(NULL).
-     * Nothing else can be checked without a registry of allocations, and the wrapper keeps
-     * the one such pointer per pack in a private field. */
-    if (p == 0 || !in_memory(p, 1)) return;
-    // SAFETY: p is a non-zero address inside linear memory that pith_wasm_alloc returned
-    // (the JS wrapper frees only those, once, at dispose or when a pack is replaced).
-    free((void *)(uintptr_t)p);
+    /* 0 does nothing, as free(NULL). */
+    if (p < BLOCK_HEAD || p % 8 != 0 || !in_memory(p - BLOCK_HEAD, BLOCK_HEAD)) return;
+    // SAFETY: [p - BLOCK_HEAD, p) lies inside linear memory and is 8-aligned (checked above);
+    // it is freed only when it holds the header pith_wasm_alloc wrote and the block it
+    // announces fits in memory, and the magic is cleared first so a second free is refused.
+    uint32_t *b = (uint32_t *)(uintptr_t)(p - BLOCK_HEAD);
+    if (b[0] != BLOCK_MAGIC || !in_memory(p, b[1] ? b[1] : 1)) return;
+    b[0] = 0;
+    free(b);
 }

@@ -83,3 +83,28 @@ test('decoders-check: the decoder names are in its symbol map, so the minimal ch
     [{ module: 'env', name: 'emscripten_notify_memory_growth', kind: 'function' }],
     'the decoders import nothing');
 });
+
+test('pith_wasm_free refuses what pith_wasm_alloc did not hand out, and a second free', () => {
+  const mod = new WebAssembly.Module(wasmOf('minimal'));
+  const { exports: e } = new WebAssembly.Instance(mod, { env: { emscripten_notify_memory_growth() {} } });
+  e._initialize();
+  const a = e.pith_wasm_alloc(100);
+  assert.ok(a > 0 && a % 8 === 0);
+  e.pith_wasm_free(a);
+  e.pith_wasm_free(a); // double free: refused (the header's magic was cleared)
+  e.pith_wasm_free(12345); // not a block
+  e.pith_wasm_free(0xfffffff0); // outside memory
+  e.pith_wasm_free(8);
+  // the heap is still sound: allocations and a whole extraction work
+  const blocks = Array.from({ length: 50 }, (_, i) => e.pith_wasm_alloc(64 + i * 100));
+  assert.ok(blocks.every((b) => b > 0));
+  assert.equal(new Set(blocks).size, blocks.length);
+  for (const b of blocks) e.pith_wasm_free(b);
+  const h = e.pith_wasm_create();
+  const text = new TextEncoder().encode('still fine');
+  const p = e.pith_wasm_input(h, text.length);
+  new Uint8Array(e.memory.buffer, p, text.length).set(text);
+  assert.equal(e.pith_wasm_open(h, p, text.length), 0);
+  assert.equal(e.pith_wasm_next(h), 0);
+  e.pith_wasm_destroy(h);
+});
