@@ -90,6 +90,13 @@ pith_status pith_fail(pith_doc *doc, pith_status code, uint64_t offset, const ch
 pith_status pith_warn(pith_doc *doc, pith_status code, uint64_t offset, const char *fmt, ...);
 /* The recorded fatal error's code, PITH_OK if none. */
 pith_status pith_doc_status(const pith_doc *doc);
+/* The status to return after an allocator above gave NULL: the error it recorded, or (should
+ * there be none) the allocation failure itself, so a NULL never becomes PITH_OK. */
+static inline pith_status pith_alloc_failed(pith_doc *doc, size_t n)
+{
+    pith_status s = pith_doc_status(doc);
+    return s != PITH_OK ? s : pith_fail_alloc(doc, n);
+}
 
 /* Draw n work units; PITH_E_LIMIT (recorded) when limits.max_work is exhausted. */
 pith_status pith_work(pith_doc *doc, uint64_t n);

@@ -226,3 +226,39 @@ int pith_utf16_sniff(const uint8_t *d, size_t len)
     if (z_even >= 4 && z_even * 8 >= units && z_odd * 32 <= units) return 2;
     return 0;
 }
+
+/* Input that is not well-formed UTF-8 is legacy text (windows-1252 for plain text), unless it
+ * is UTF-8 with a few errors. Why not "any error means legacy": a UTF-8 file with one stray
+ * byte (a concatenated log, a Latin-1 name pasted in) or one cut at its end (head -c, a
+ * truncated download) would turn every accented letter of it into mojibake ("Ã©"), where this
+ * rule loses one character to U+FFFD. Legacy text is unharmed: in windows-1252 text a high
+ * byte is almost always followed by an ASCII letter, which is ill-formed UTF-8, so it has
+ * about as many errors as non-ASCII characters and well-formed multibyte sequences only by
+ * accident ("café" ending the file is a cut sequence with no multibyte one before it). */
+bool pith_utf8_mostly(const uint8_t *d, size_t len, pith_utf8_census *out)
+{
+    pith_utf8_census c = {0, 0, false, len};
+    size_t i = 0;
+    while (i < len) {
+        if (d[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = pith_utf8_decode(d + i, len - i, &cp);
+        if (k == 0) {
+            c.cut = true;
+            if (c.first_bad == len) c.first_bad = i;
+            break;
+        }
+        if (cp == PITH_UTF8_BAD) {
+            c.bad++;
+            if (c.first_bad == len) c.first_bad = i;
+        } else {
+            c.multi++;
+        }
+        i += k;
+    }
+    if (out) *out = c;
+    return c.multi >= c.bad * 100 && (!c.cut || c.multi > 0);
+}

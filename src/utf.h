@@ -60,6 +60,20 @@ size_t pith_utf16_to_utf8(const uint8_t *in, size_t n, bool big_endian, bool fin
  * enough not to overflow (any step-sized buffer is). */
 static inline size_t pith_utf16_utf8_max(size_t n) { return n / 2 * 3 + 3; }
 
+/* What a scan of not-quite-valid UTF-8 found: well-formed multibyte sequences, ill-formed ones,
+ * whether the input ends inside a sequence, and where the first problem is. */
+typedef struct pith_utf8_census {
+    uint64_t multi, bad;
+    bool cut;
+    size_t first_bad; /* offset of the first ill-formed or cut sequence; len if none */
+} pith_utf8_census;
+
+/* Is d[0..len) UTF-8 with a few errors rather than legacy single-byte text? The rule every
+ * text-like handler shares (its reasons are in utf.c): at least 100 well-formed multibyte
+ * sequences per ill-formed one, and a sequence cut by the end of the input counts only when
+ * no well-formed multibyte sequence came before it. Fills *c when c is not NULL. */
+bool pith_utf8_mostly(const uint8_t *d, size_t len, pith_utf8_census *c);
+
 /* BOM-less UTF-16 by the zero bytes of its first PITH_UTF16_SNIFF bytes (the rule is in
  * utf.c). Detection and the text handler both ask this, so they never disagree. Returns 0
  * (not UTF-16), 1 (little-endian) or 2 (big-endian). */

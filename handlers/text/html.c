@@ -92,12 +92,6 @@ typedef struct html_state {
     } cache[128];
 } html_state;
 
-static pith_status alloc_failed(pith_doc *doc, size_t n)
-{
-    pith_status s = pith_doc_status(doc);
-    return s != PITH_OK ? s : pith_fail_alloc(doc, n);
-}
-
 /* MARK: - Events */
 
 static pith_status flush(html_state *st)
@@ -122,7 +116,7 @@ static pith_status es_begin(html_state *st, pith_ev ev, const void *detail, uint
     if (st->es_n == st->es_cap) {
         uint32_t cap = st->es_cap ? st->es_cap * 2 : 32;
         emitted *e = pith_doc_alloc(st->doc, (size_t)cap * sizeof *e);
-        if (!e) return alloc_failed(st->doc, (size_t)cap * sizeof *e);
+        if (!e) return pith_alloc_failed(st->doc, (size_t)cap * sizeof *e);
         if (st->es_n) memcpy(e, st->es, (size_t)st->es_n * sizeof *e);
         st->es = e;
         st->es_cap = cap;
@@ -862,7 +856,7 @@ static pith_status scan_head(html_state *st)
             if (in_title) {
                 if (!title) {
                     title = pith_scratch_alloc(st->doc, HTML_META_MAX * 3 + 8);
-                    if (!title) return alloc_failed(st->doc, HTML_META_MAX * 3 + 8);
+                    if (!title) return pith_alloc_failed(st->doc, HTML_META_MAX * 3 + 8);
                 }
                 /* the output of `take` bytes is at most 3 * take (+1 joining space) */
                 size_t room = (HTML_META_MAX * 3 - tn) / 3;
@@ -925,33 +919,6 @@ static pith_status scan_head(html_state *st)
 
 /* MARK: - Encoding (open) */
 
-/* UTF-8 with some ill-formed sequences, not legacy text (the rule of text.c's census_utf8: at
- * least 100 well-formed multibyte sequences per ill-formed one). */
-static bool mostly_utf8(const uint8_t *d, size_t n, bool *any_multi)
-{
-    uint64_t multi = 0, bad = 0;
-    size_t i = 0;
-    while (i < n) {
-        if (d[i] < 0x80) {
-            i++;
-            continue;
-        }
-        uint32_t cp;
-        size_t k = pith_utf8_decode(d + i, n - i, &cp);
-        if (k == 0) {
-            bad++;
-            break;
-        }
-        if (cp == PITH_UTF8_BAD)
-            bad++;
-        else
-            multi++;
-        i += k;
-    }
-    *any_multi = multi > 0;
-    return multi >= bad * 100 && multi > 0;
-}
-
 /* Decode data[0..len) with d into document memory. A large page has its exact size counted
  * first in a small scratch buffer, so it costs its UTF-8 size, not the 3x worst case; a small
  * one (the usual legacy page) gets the worst case at once and one pass. */
@@ -962,13 +929,13 @@ static pith_status decode_all(html_state *st, pith_charset_decoder *d, const uin
     if (len <= 4 * piece) {
         size_t cap = pith_charset_decode_max(len), used;
         uint8_t *out = pith_doc_alloc(st->doc, cap);
-        if (!out) return alloc_failed(st->doc, cap);
+        if (!out) return pith_alloc_failed(st->doc, cap);
         st->len = pith_charset_decode(d, data, len, true, out, cap, &used);
         st->src = out;
         return pith_work(st->doc, len);
     }
     uint8_t *tmp = pith_scratch_alloc(st->doc, pith_charset_decode_max(piece));
-    if (!tmp) return alloc_failed(st->doc, pith_charset_decode_max(piece));
+    if (!tmp) return pith_alloc_failed(st->doc, pith_charset_decode_max(piece));
     size_t total = 0, i = 0;
     pith_charset_decoder probe = *d;
     while (i < len) {
@@ -979,7 +946,7 @@ static pith_status decode_all(html_state *st, pith_charset_decoder *d, const uin
         i += used;
     }
     uint8_t *out = pith_doc_alloc(st->doc, total + 1);
-    if (!out) return alloc_failed(st->doc, total + 1);
+    if (!out) return pith_alloc_failed(st->doc, total + 1);
     size_t o = 0;
     i = 0;
     while (i < len) {
@@ -1022,7 +989,9 @@ static pith_status pick_encoding(html_state *st, const uint8_t *data, size_t len
     }
     size_t valid = pith_utf8_valid_prefix(data, len);
     bool multi = false;
-    bool utf8 = valid == len || mostly_utf8(data, len, &multi);
+    pith_utf8_census census;
+    bool utf8 = valid == len || pith_utf8_mostly(data, len, &census);
+    if (valid != len) multi = census.multi > 0;
     if (valid == len) {
         /* valid UTF-8 with non-ASCII text is UTF-8, whatever the page says: legacy text is
          * almost never valid UTF-8, pages re-saved as UTF-8 often keep their old <meta> */
@@ -1065,7 +1034,7 @@ static pith_status pick_encoding(html_state *st, const uint8_t *data, size_t len
 static pith_status html_open(pith_doc *doc, const uint8_t *data, size_t len, void **state)
 {
     html_state *st = pith_doc_calloc(doc, sizeof *st);
-    if (!st) return alloc_failed(doc, sizeof *st);
+    if (!st) return pith_alloc_failed(doc, sizeof *st);
     st->doc = doc;
     st->line_start = true;
     st->leaf = EV_NONE;
@@ -1113,7 +1082,7 @@ static pith_status html_unit(pith_doc *doc, void *state, uint32_t index)
     (void)index; /* a page is one unit */
     if (st->done) return PITH_OK;
     st->buf = pith_scratch_alloc(doc, HTML_BUF + 16);
-    if (!st->buf) return alloc_failed(doc, HTML_BUF + 16);
+    if (!st->buf) return pith_alloc_failed(doc, HTML_BUF + 16);
     st->n = 0;
     size_t start = st->tok.pos;
     pith_status r = PITH_OK;

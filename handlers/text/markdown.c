@@ -54,35 +54,6 @@ typedef struct md_state {
 
 /* MARK: - Decoding */
 
-static pith_status alloc_failed(pith_doc *doc, size_t n)
-{
-    pith_status s = pith_doc_status(doc);
-    return s != PITH_OK ? s : pith_fail_alloc(doc, n);
-}
-
-/* Is ill-formed UTF-8 rare enough to be damage in a UTF-8 file (the rule of text.c: at least
- * 100 well-formed multibyte sequences per ill-formed one)? */
-static bool mostly_utf8(const uint8_t *d, size_t len)
-{
-    uint64_t multi = 0, bad = 0;
-    for (size_t i = 0; i < len;) {
-        if (d[i] < 0x80) {
-            i++;
-            continue;
-        }
-        uint32_t cp;
-        size_t k = pith_utf8_decode(d + i, len - i, &cp);
-        if (k == 0) {
-            bad++;
-            break;
-        }
-        if (cp == PITH_UTF8_BAD) bad++;
-        else multi++;
-        i += k;
-    }
-    return multi >= bad * 100 && multi > 0;
-}
-
 /* Decode the input to UTF-8 without NULs; *enc names the encoding found. */
 static pith_status decode(pith_doc *doc, const uint8_t *d, size_t len, const char **out,
                           size_t *out_n, const char **enc)
@@ -107,15 +78,15 @@ static pith_status decode(pith_doc *doc, const uint8_t *d, size_t len, const cha
     }
     if (u16) {
         size_t cap = pith_utf16_utf8_max(n);
-        if (!(buf = pith_doc_alloc(doc, cap))) return alloc_failed(doc, cap);
+        if (!(buf = pith_doc_alloc(doc, cap))) return pith_alloc_failed(doc, cap);
         m = pith_utf16_to_utf8(src, n, u16 == 2, true, buf, cap, &used);
         *enc = u16 == 2 ? "utf-16be" : "utf-16le";
     } else if (pith_utf8_valid_prefix(src, n) != n) {
         size_t cap;
         if (!pith_size_mul(n, 3, &cap) || !pith_size_add(cap, 3, &cap))
             return pith_fail(doc, PITH_E_LIMIT, 0, "markdown: input too large to decode");
-        if (!(buf = pith_doc_alloc(doc, cap))) return alloc_failed(doc, cap);
-        if (mostly_utf8(src, n)) {
+        if (!(buf = pith_doc_alloc(doc, cap))) return pith_alloc_failed(doc, cap);
+        if (pith_utf8_mostly(src, n, NULL)) {
             m = pith_utf8_repair(src, n, true, buf, cap, &used);
         } else {
             m = pith_sbcs_to_utf8(&pith_sbcs_windows_1252, src, n, buf, cap, &used);
@@ -130,7 +101,7 @@ static pith_status decode(pith_doc *doc, const uint8_t *d, size_t len, const cha
     if (nuls) {
         size_t cap = tn + 2 * nuls;
         char *c = pith_doc_alloc(doc, cap);
-        if (!c) return alloc_failed(doc, cap);
+        if (!c) return pith_alloc_failed(doc, cap);
         size_t o = 0;
         for (size_t i = 0; i < tn; i++) {
             if (t[i]) {
@@ -236,7 +207,7 @@ static pith_status cell_reserve(md_state *s, size_t need)
         cap *= 2;
     }
     char *p = pith_doc_alloc(s->doc, cap);
-    if (!p) return alloc_failed(s->doc, cap);
+    if (!p) return pith_alloc_failed(s->doc, cap);
     if (s->cell.n) memcpy(p, s->cell.p, s->cell.n);
     s->cell.p = p;
     s->cell.cap = cap;
@@ -339,7 +310,7 @@ static pith_status cb_leaf(void *user, const md_blk_ev *e)
         char *lang = NULL;
         if (e->info_len) {
             lang = pith_scratch_alloc(s->doc, 2 * e->info_len);
-            if (!lang) return alloc_failed(s->doc, 2 * e->info_len);
+            if (!lang) return pith_alloc_failed(s->doc, 2 * e->info_len);
             c.lang.p = lang;
             c.lang.n = md_unescape(e->info, e->info_len, lang);
         }
@@ -379,7 +350,7 @@ static bool has_ref_mark(const char *s, size_t n)
 static pith_status md_open(pith_doc *doc, const uint8_t *data, size_t len, void **state)
 {
     md_state *s = pith_doc_calloc(doc, sizeof *s);
-    if (!s) return alloc_failed(doc, sizeof *s);
+    if (!s) return pith_alloc_failed(doc, sizeof *s);
     s->doc = doc;
     pith_status st = pith_work(doc, len);
     if (st != PITH_OK) return st;

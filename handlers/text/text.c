@@ -67,59 +67,21 @@ typedef struct text_state {
 
 /* MARK: - Encoding detection */
 
-/* Input that is not well-formed UTF-8 is windows-1252, unless it is UTF-8 with a few errors:
- * at least 100 well-formed multibyte sequences per ill-formed one, not counting a sequence cut
- * by the end of the file when there is at least one well-formed multibyte sequence. Why not
- * "any error means windows-1252": a UTF-8 file with one stray byte (a concatenated log, a
- * Latin-1 name pasted in) or one cut at its end (head -c, a truncated download) would turn
- * every accented letter of it into mojibake ("Ã©"), where this rule loses one character to
- * U+FFFD. Legacy text is unharmed: in windows-1252 text a high byte is almost always followed
- * by an ASCII letter, which is ill-formed UTF-8, so it has about as many errors as non-ASCII
- * characters and well-formed multibyte sequences only by accident ("café" ending the file is
- * a cut sequence with no multibyte one before it: windows-1252). Returns true for UTF-8. */
+/* The UTF-8-with-errors rule (pith_utf8_mostly, src/utf.c), keeping what it found for the
+ * decoding warning. */
 static bool census_utf8(text_state *st, const uint8_t *d, size_t len)
 {
-    uint64_t multi = 0, bad = 0;
-    bool cut = false;
-    size_t first_bad = len;
-    size_t i = 0;
-    while (i < len) {
-        if (d[i] < 0x80) {
-            i++;
-            continue;
-        }
-        uint32_t cp;
-        size_t k = pith_utf8_decode(d + i, len - i, &cp);
-        if (k == 0) {
-            cut = true;
-            if (first_bad == len) first_bad = i;
-            break;
-        }
-        if (cp == PITH_UTF8_BAD) {
-            bad++;
-            if (first_bad == len) first_bad = i;
-        } else {
-            multi++;
-        }
-        i += k;
-    }
-    st->bad = bad + cut;
-    st->first_bad = first_bad;
-    return multi >= bad * 100 && (!cut || multi > 0);
-}
-
-/* The status of a failed arena request: recorded by the arena call (core.h), or recorded here
- * if it was not, so a NULL never turns into PITH_OK. */
-static pith_status alloc_failed(pith_doc *doc, size_t n)
-{
-    pith_status s = pith_doc_status(doc);
-    return s != PITH_OK ? s : pith_fail_alloc(doc, n);
+    pith_utf8_census c;
+    bool utf8 = pith_utf8_mostly(d, len, &c);
+    st->bad = c.bad + c.cut;
+    st->first_bad = c.first_bad;
+    return utf8;
 }
 
 static pith_status text_open(pith_doc *doc, const uint8_t *data, size_t len, void **state)
 {
     text_state *st = pith_doc_calloc(doc, sizeof *st);
-    if (!st) return alloc_failed(doc, sizeof *st);
+    if (!st) return pith_alloc_failed(doc, sizeof *st);
     st->data = data;
     st->len = len;
     st->line_start = true;
@@ -423,20 +385,20 @@ static pith_status text_unit(pith_doc *doc, void *state, uint32_t index)
         break;
     case ENC_UTF8_REPAIR:
         cap = 3 * n + 3;
-        if (!(tmp = pith_scratch_alloc(doc, cap))) return alloc_failed(doc, cap);
+        if (!(tmp = pith_scratch_alloc(doc, cap))) return pith_alloc_failed(doc, cap);
         m = pith_utf8_repair(in, n, final, tmp, cap, &used);
         src = tmp;
         break;
     case ENC_UTF16LE:
     case ENC_UTF16BE:
         cap = pith_utf16_utf8_max(n);
-        if (!(tmp = pith_scratch_alloc(doc, cap))) return alloc_failed(doc, cap);
+        if (!(tmp = pith_scratch_alloc(doc, cap))) return pith_alloc_failed(doc, cap);
         m = pith_utf16_to_utf8(in, n, st->enc == ENC_UTF16BE, final, tmp, cap, &used);
         src = tmp;
         break;
     case ENC_CP1252:
         cap = 3 * n;
-        if (!(tmp = pith_scratch_alloc(doc, cap))) return alloc_failed(doc, cap);
+        if (!(tmp = pith_scratch_alloc(doc, cap))) return pith_alloc_failed(doc, cap);
         m = pith_sbcs_to_utf8(&pith_sbcs_windows_1252, in, n, tmp, cap, &used);
         src = tmp;
         break;
@@ -452,7 +414,7 @@ static pith_status text_unit(pith_doc *doc, void *state, uint32_t index)
     /* Normalizing never grows text (CR -> LF, the rest kept or dropped), plus the spaces held
      * back from the previous step. */
     text_out o = {doc, st, pith_scratch_alloc(doc, m + TEXT_WS_MAX), 0, 0};
-    if (!o.buf) return alloc_failed(doc, m + TEXT_WS_MAX);
+    if (!o.buf) return pith_alloc_failed(doc, m + TEXT_WS_MAX);
     if (st->paragraphs)
         s = normalize_paragraphs(&o, src, m);
     else

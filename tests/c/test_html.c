@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "test_util.h"
 #include "entities.h"
 #include "../../handlers/text/html_tok.h"
 #include "../../handlers/text/html_tree.h"
@@ -25,29 +26,6 @@ extern const pith_handler pith_handler_html;
 
 /* MARK: - Helpers */
 
-typedef struct buf {
-    char *p;
-    size_t n, cap;
-} buf;
-
-static void buf_put(buf *b, const void *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1) cap *= 2;
-        b->p = realloc(b->p, cap);
-        cr_assert(b->p != NULL);
-        b->cap = cap;
-    }
-    if (n) memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-static void buf_str(buf *b, const char *s) { buf_put(b, s, strlen(s)); }
-static void buf_rep(buf *b, const char *s, size_t times)
-{
-    for (size_t i = 0; i < times; i++) buf_str(b, s);
-}
 
 typedef struct result {
     pith_status open_st, next_st;

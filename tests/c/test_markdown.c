@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "test_util.h"
 
 /* The handler through the registry: a build configured with -Dmarkdown=false still builds
  * this file, and its tests skip. */
@@ -31,29 +32,6 @@ static const pith_handler *md_handler(void)
 
 /* MARK: - Helpers */
 
-typedef struct buf {
-    char *p;
-    size_t n, cap;
-} buf;
-
-static void buf_put(buf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1) cap *= 2;
-        b->p = realloc(b->p, cap);
-        cr_assert(b->p != NULL);
-        b->cap = cap;
-    }
-    if (n) memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-static void buf_str(buf *b, const char *s) { buf_put(b, s, strlen(s)); }
-static void buf_rep(buf *b, const char *s, size_t times)
-{
-    for (size_t i = 0; i < times; i++) buf_str(b, s);
-}
 
 /* The recorder: <h2>, <p>, <q> (quote), <ul>/<ol N>, <li>/<li x>/<li o> (task done/open),
  * <code LANG>, <t>/<r>/<c>/<th> (table, row, cell, header cell), <a HREF>, closing tags
