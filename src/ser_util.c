@@ -513,9 +513,9 @@ int ser_lines_put(ser_base *b, const char *s, size_t n)
             l->bol = 1;
             l->col = 0;
         } else {
-            size_t last = n;
-            while (last > 0 && s[last - 1] != '\n') last--;
-            l->col = last ? n - last : l->col + n;
+            /* Content after the last line end: only "col > 0" is ever asked, so no need to
+             * scan back for that line end (it was a third of a dense HTML page's time). */
+            l->col += n;
             l->nl = 0;
             l->bol = 0;
         }

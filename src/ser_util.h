@@ -71,7 +71,8 @@ typedef struct ser_lines {
     uint8_t any;     /* anything written yet */
     uint8_t sep;     /* SER_SEP_* owed before the next content */
     uint8_t bol;     /* the current line's prefix is not written yet */
-    size_t col;      /* content bytes on the current line after its prefix */
+    size_t col;      /* content on the current line after its prefix: only its being 0 or not
+                        counts (the fast path of ser_lines_put adds without finding the line) */
 } ser_lines;
 
 /* MARK: - Driver (Private) */
