@@ -127,6 +127,23 @@ static bool read_zip64(const uint8_t *x, size_t xlen, uint64_t *usize, uint64_t 
     return true;
 }
 
+/* An entry's fields as a central-directory record or a local header gives them. */
+static void entry_set(pith_zip_entry *e, const uint8_t *name, size_t nlen, uint32_t crc,
+                      uint16_t method, uint16_t flags, uint32_t index, uint64_t csize,
+                      uint64_t usize, uint64_t local)
+{
+    memset(e, 0, sizeof *e);
+    e->name.p = (const char *)name;
+    e->name.n = nlen;
+    e->crc = crc;
+    e->method = method;
+    e->flags = flags;
+    e->index = index;
+    e->csize = csize;
+    e->usize = usize;
+    e->local_off = local;
+}
+
 static pith_status method_status(uint16_t method, uint16_t flags)
 {
     if ((flags & (FLAG_ENCRYPTED | FLAG_STRONG)) || method == METHOD_AES) return PITH_E_ENCRYPTED;
@@ -221,17 +238,9 @@ static uint32_t walk_cd(const pith_rd *all, uint64_t off, uint64_t size, pith_zi
         }
         if (entries) {
             pith_zip_entry *e = &entries[n];
-            memset(e, 0, sizeof *e);
-            e->name.p = (const char *)name;
-            e->name.n = nlen;
-            e->crc = crc;
-            e->method = method;
-            e->flags = flags;
-            e->index = n;
-            if (!read_zip64(extra, xlen, &usize, &csize, &local)) e->status = PITH_E_FORMAT;
-            e->csize = csize;
-            e->usize = usize;
-            e->local_off = local;
+            bool z64 = read_zip64(extra, xlen, &usize, &csize, &local);
+            entry_set(e, name, nlen, crc, method, flags, n, csize, usize, local);
+            if (!z64) e->status = PITH_E_FORMAT;
             e->data_off = local;
         }
         n++;
@@ -310,16 +319,7 @@ static uint32_t scan_locals(const pith_rd *all, pith_zip_entry *entries, uint32_
         }
         if (entries) {
             pith_zip_entry *e = &entries[n];
-            memset(e, 0, sizeof *e);
-            e->name.p = (const char *)name;
-            e->name.n = nlen;
-            e->crc = crc;
-            e->method = method;
-            e->flags = flags;
-            e->index = n;
-            e->csize = csize;
-            e->usize = usize;
-            e->local_off = pos;
+            entry_set(e, name, nlen, crc, method, flags, n, csize, usize, pos);
             e->data_off = data_off;
             e->status = st != PITH_OK ? st : method_status(method, flags);
         }
