@@ -26,28 +26,13 @@
 #include "xml.h"
 #include "zip.h"
 
+#include "bench_util.h"
+
 static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
-    if (b && n > 0 && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    *len = n > 0 ? (size_t)n : 0;
-    return b;
 }
 
 /* MARK: - Data sets */
@@ -183,7 +168,7 @@ static void scan_dir(const char *corpus, const char *sub, int kind)
         char path[4096];
         snprintf(path, sizeof path, "%s/%.1000s", dir, names[i]);
         size_t len;
-        uint8_t *d = read_file(path, &len);
+        uint8_t *d = bench_read_file(path, &len);
         if (d && kind == 0) scan_pdf(d, len, scratch, scap);
         else if (d) scan_zip(d, len, kind == 1);
         free(d);

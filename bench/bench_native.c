@@ -16,6 +16,8 @@
 
 #include "pith.h"
 
+#include "bench_util.h"
+
 static double now_us(void)
 {
     struct timespec ts;
@@ -27,23 +29,6 @@ static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
-}
-
-static unsigned char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc(n > 0 ? (size_t)n : 1);
-    if (b && n > 0 && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    *len = n > 0 ? (size_t)n : 0;
-    return b;
 }
 
 static int one_call(pith_ctx *ctx, const unsigned char *d, size_t n, const pith_options *o,
@@ -83,7 +68,7 @@ int main(int argc, char **argv)
     printf("file\tbytes\tmedian_us\tmin_us\tMB_s\tcalls\tarena_high\n");
     for (int i = first; i < argc; i++) {
         size_t n;
-        unsigned char *d = read_file(argv[i], &n);
+        unsigned char *d = bench_read_file(argv[i], &n);
         if (!d) {
             fprintf(stderr, "bench_native: cannot read %s\n", argv[i]);
             continue;
