@@ -71,8 +71,7 @@ void pith_rc4_crypt(pith_rc4 *c, const uint8_t *in, uint8_t *out, size_t n);
 /* MARK: - AES */
 
 typedef struct pith_aes {
-    uint32_t rk[60];    /* round keys (encryption order) */
-    uint32_t dk[60];    /* round keys for the equivalent inverse cipher */
+    uint8_t rk[240];    /* expanded key: (rounds + 1) round keys of 16 bytes */
     uint32_t rounds;    /* 10 (AES-128) or 14 (AES-256) */
 } pith_aes;
 
