@@ -85,6 +85,10 @@ typedef struct pdf_lex {
     pith_doc *doc;
     pith_arena *arena;   /* where parsed objects go */
     uint32_t depth;
+    /* pdfcore additions: objects created by the parses so far (pdf_obj.c counts the cached
+     * ones against limits.max_objects), and whether the nesting warning was given. */
+    uint64_t made;
+    bool warned_depth;
 } pdf_lex;
 
 void pdf_lex_init(pdf_lex *lx, pith_doc *doc, pith_arena *a, const uint8_t *data, size_t len,
@@ -97,6 +101,25 @@ void pdf_lex_skip_ws(pdf_lex *lx);
  * (input ended inside an object), or LIMIT/NOMEM (recorded). At the end of input: PITH_OK with
  * *out PDF_NULL and lx->p == lx->end. */
 pith_status pdf_parse(pdf_lex *lx, pdf_obj *out, bool ops);
+/* pdfcore additions to pdf_parse's contract:
+ * - with ops false a bare keyword at the top level ("obj", "endobj", "stream", "trailer",
+ *   "xref", garbage) is returned as PDF_OP too, so structure readers can test for it; inside
+ *   an array or dictionary the structure keywords (obj endobj stream endstream xref trailer
+ *   startxref) end every open container (the object is closed where it broke, p stays at the
+ *   keyword) and other keywords are skipped.
+ * - with ops true a keyword inside an array is kept as a PDF_OP item (pdf.js does the same:
+ *   "[(a) Tj (b)] TJ" keeps its strings).
+ * - nesting deeper than PDF_MAX_NEST: the deeper containers are skipped as a whole (they read
+ *   as null), one PITH_E_FORMAT warning per lexer; the rest of the object is kept.
+ * - PITH_E_TRUNCATED leaves in *out what was read, open containers closed.
+ * - Literal strings without escapes and names without #xx point into the input. */
+/* Skip whitespace/comments, then match keyword kw followed by a delimiter; consumed if so. */
+bool pdf_lex_keyword(pdf_lex *lx, const char *kw);
+/* Skip whitespace/comments, then read an unsigned decimal integer (digits only); consumed if
+ * so. Values past 2^63 saturate. */
+bool pdf_lex_uint(pdf_lex *lx, uint64_t *v);
+bool pdf_is_ws(uint8_t c);
+bool pdf_is_delim(uint8_t c);
 
 /* MARK: - The document */
 
@@ -134,7 +157,43 @@ typedef struct pdf_ctx {
     pdf_page *pages;
     uint32_t npages;
     pdf_font_cache *fonts;    /* pdf_font.c's cache, by object number */
+    /* pdfcore additions */
+    size_t header_off;        /* bytes before "%PDF-" in the input; data/len start there, as
+                                 xref offsets count from the header */
+    uint32_t encrypt_num;     /* object number of the /Encrypt dictionary (its strings are not
+                                 encrypted), 0 if direct or none */
+    uint32_t warned_cycles;   /* reference cycle warnings given (capped) */
+    uint32_t nrepairs;        /* objects not found where the xref said (then repaired) */
+    struct pdf_objstm **objstm; /* decoded object streams by object number (pdf_obj.c) */
+    uint32_t nobjstm;         /* size of objstm[] */
+    uint32_t resolve_depth;   /* nested resolutions in progress (a /Length that is a stream's) */
+    pdf_obj *info;            /* the trailer's /Info, resolved (pdf_meta.c) */
+    char *no_text_pages;      /* "3,7": 1-based pages with images and no text (pdf.c) */
+    size_t no_text_len, no_text_cap;
+    /* Set by pdf_content_page: characters of text the page emitted (pdf.c sets UINT32_MAX
+     * before the call; left so, the "no text layer" flag cannot be decided and is not raised). */
+    uint32_t page_chars;
 } pdf_ctx;
+
+/* pdfcore addition: open the document structure over data[0..len) (header, xref or repair,
+ * /Encrypt, catalog, pages, metadata) into a pdf_ctx in the document arena. The handler's open
+ * is this plus pith_doc_set_units; tests call it directly. PITH_E_FORMAT/TRUNCATED only when no
+ * page can be found; ENCRYPTED as pdf_crypt_open. */
+pith_status pdf_ctx_open(pith_doc *doc, const uint8_t *data, size_t len, pdf_ctx **out);
+/* pdfcore addition (pdf_obj.c): read indirect object num from file offset off ("num gen obj"
+ * expected there, checked); *out is the object or a stream. PITH_E_FORMAT when it is not
+ * there. Used by resolution and by repair. */
+pith_status pdf_obj_read_at(pdf_ctx *ctx, uint64_t off, uint32_t num, uint32_t gen,
+                            pdf_obj **out);
+/* pdfcore addition (pdf_obj.c): decrypt every string inside o (object num gen) in place in
+ * the document arena; no-op when the file is not encrypted. */
+pith_status pdf_obj_decrypt(pdf_ctx *ctx, pdf_obj *o, uint32_t num, uint32_t gen);
+/* pdfcore addition (pdf_xref.c): rebuild the xref by scanning the file for "N G obj" and
+ * trailers (repair), merging over what was read. */
+pith_status pdf_xref_repair(pdf_ctx *ctx);
+/* pdfcore addition (pdf_obj.c): the object numbers object stream snum holds (decoded once,
+ * cached). PITH_E_FORMAT when it is not a usable object stream. */
+pith_status pdf_objstm_nums(pdf_ctx *ctx, uint32_t snum, const uint32_t **nums, uint32_t *n);
 
 /* pdf_xref.c: read the xref (tables, streams, hybrid, /Prev), or rebuild it; fills xref,
  * nxref, trailer, repaired. */
@@ -174,6 +233,10 @@ pith_status pdf_crypt_open(pdf_ctx *ctx);
 /* Decrypt a string or stream of object num/gen into `a` (in place is not allowed: the input is
  * the caller's file). kind: 's' string, 'S' stream (stream filters /Crypt /Identity honoured by
  * the caller passing ident=true). */
+/* Streams the file's encryption leaves alone: none at all when not encrypted, cross-reference
+ * streams, and /Metadata streams when /EncryptMetadata is false (§7.6.2). The caller also
+ * skips a stream whose /Filter has a /Crypt step named /Identity. */
+bool pdf_crypt_skips(const pdf_ctx *ctx, const pdf_obj *dict);
 pith_status pdf_crypt_data(pdf_ctx *ctx, char kind, uint32_t num, uint32_t gen,
                            const uint8_t *in, size_t n, pith_arena *a, const uint8_t **out,
                            size_t *out_n);
@@ -202,6 +265,12 @@ typedef struct pdf_glyph {
     double w1;          /* vertical displacement (vertical writing mode), negative downwards */
     bool space;         /* a single-byte code 32: word spacing (Tw) applies */
 } pdf_glyph;
+/* pdffont addition: nuni 0 means no source gave text for the code (ToUnicode, encoding and
+ * glyph names, the embedded program): the layout keeps the glyph's advance (so word gaps stay
+ * right) and drops its text, no U+FFFD. The font's own files share pdf_font_int.h. A Type0
+ * font with a Uni*-UCS2/UTF16 CMap whose pack was not given is read from its codes (with a
+ * PITH_E_NEED_PACK warning, not a failure); other predefined CMaps and the CID → Unicode of
+ * Adobe-Japan1/GB1/CNS1/Korea1 without ToUnicode need their pack (pdf_cjk.h). */
 
 /* The font a /Font resource names (o: the font dictionary or a reference to it), cached by
  * object number for the document. Never NULL unless LIMIT/NOMEM was recorded: a broken font
@@ -231,6 +300,14 @@ typedef struct pdf_placed {
     uint16_t font;          /* a small per-page font id (bold / size grouping) */
     uint32_t seq;           /* order shown in the content stream */
     bool space_before;      /* the stream put a space glyph or a TJ gap before it */
+    /* Added by pdftext (pdf_content.c/pdf_layout.c): the glyph in its writing frame, which
+     * the layout groups in (the box above is for positions only). */
+    double ox, oy;          /* origin on the baseline, page space (vertical writing: the top
+                               centre of the glyph) */
+    double adv;             /* advance along the writing direction, >= 0 */
+    double ux, uy;          /* unit vector of the writing direction (1,0 for dir 0) */
+    bool flip;              /* the glyph's up points right of the writing direction
+                               (a mirrored text matrix) */
 } pdf_placed;
 
 typedef struct pdf_layout pdf_layout;
@@ -240,6 +317,9 @@ pith_status pdf_layout_add(pdf_layout *l, const pdf_placed *g);
 /* Group the page's glyphs into words, lines, blocks and emit them (paragraphs, headings by
  * size where clear; PITH_EV_POSITION before each block when the options ask for positions). */
 pith_status pdf_layout_emit(pdf_layout *l, uint32_t page_index);
+/* pdftext addition: characters (code points, spaces and breaks not counted) the last
+ * pdf_layout_emit wrote; pdf_content_page reports it in ctx->page_chars. */
+uint32_t pdf_layout_chars(const pdf_layout *l);
 
 /* MARK: - Content (pdf_content.c) */
 

@@ -1,0 +1,645 @@
+/* pdf_lex.c: the PDF lexer and object parser (ISO 32000-1 §7.2 lexical conventions, §7.3
+ * objects): numbers, names with #xx, literal strings (nesting, escapes, octal, line
+ * continuations), hex strings (odd digit counts), arrays, dictionaries, "N G R" references,
+ * booleans and null, and the operators of content streams.
+ *
+ * No recursion: open arrays/dictionaries are frames of a fixed stack (PDF_MAX_NEST) and their
+ * items wait on one item stack that starts on the C stack and moves to the arena when it grows.
+ * A closed container gets an exact-size copy of its items. Deeper nesting is skipped as a
+ * whole (counted, never stored) with one warning. Tolerance follows pdf.js and MuPDF: "--5" is
+ * -5, a lone "-" is 0, a missing ">>" is closed at the next structure keyword, junk keywords
+ * inside containers are dropped, unbalanced ")" are ignored. Work: one unit per token plus one
+ * per 16 bytes of strings.
+ */
+#include "pdf.h"
+
+#include <string.h>
+
+const pdf_obj pdf_null = {0};
+
+/* MARK: - Characters */
+
+/* 1 whitespace (§7.2.2 Table 1), 2 delimiter (Table 2), 0 regular. */
+static const uint8_t char_class[256] = {
+    [0] = 1, ['\t'] = 1, ['\n'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
+    ['('] = 2, [')'] = 2, ['<'] = 2, ['>'] = 2, ['['] = 2, [']'] = 2, ['{'] = 2, ['}'] = 2,
+    ['/'] = 2, ['%'] = 2,
+};
+
+bool pdf_is_ws(uint8_t c) { return char_class[c] == 1; }
+bool pdf_is_delim(uint8_t c) { return char_class[c] == 2; }
+static bool is_regular(uint8_t c) { return char_class[c] == 0; }
+
+static int hexval(uint8_t c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static size_t left(const pdf_lex *lx) { return (size_t)(lx->end - lx->p); }
+
+void pdf_lex_init(pdf_lex *lx, pith_doc *doc, pith_arena *a, const uint8_t *data, size_t len,
+                  size_t pos)
+{
+    memset(lx, 0, sizeof *lx);
+    lx->base = data;
+    lx->end = data + len;
+    lx->p = data + (pos > len ? len : pos);
+    lx->doc = doc;
+    lx->arena = a;
+}
+
+void pdf_lex_skip_ws(pdf_lex *lx)
+{
+    while (lx->p < lx->end) {
+        uint8_t c = *lx->p;
+        if (char_class[c] == 1) {
+            lx->p++;
+        } else if (c == '%') {
+            while (lx->p < lx->end && *lx->p != '\n' && *lx->p != '\r') lx->p++;
+        } else {
+            break;
+        }
+    }
+}
+
+bool pdf_lex_keyword(pdf_lex *lx, const char *kw)
+{
+    pdf_lex_skip_ws(lx);
+    size_t n = strlen(kw);
+    if (n > left(lx) || memcmp(lx->p, kw, n) != 0) return false;
+    if (n < left(lx) && is_regular(lx->p[n])) return false;
+    lx->p += n;
+    return true;
+}
+
+bool pdf_lex_uint(pdf_lex *lx, uint64_t *v)
+{
+    pdf_lex_skip_ws(lx);
+    const uint8_t *p = lx->p;
+    uint64_t x = 0;
+    while (p < lx->end && *p >= '0' && *p <= '9') {
+        x = x > (UINT64_MAX >> 1) / 10 ? (UINT64_MAX >> 1) : x * 10 + (uint64_t)(*p - '0');
+        p++;
+    }
+    if (p == lx->p) return false;
+    lx->p = p;
+    *v = x;
+    return true;
+}
+
+/* MARK: - Scalars */
+
+/* A number at p (the caller saw [0-9+-.]). Signs repeat in broken files ("--5" is -5, pdf.js);
+ * a second '.' or a sign after digits ends the number. Integers past 2^62 become reals. */
+static void lex_number(pdf_lex *lx, pdf_obj *o)
+{
+    const uint8_t *p = lx->p, *end = lx->end;
+    bool neg = false;
+    while (p < end && (*p == '-' || *p == '+')) {
+        if (*p == '-') neg = true; /* any '-' makes it negative: "--5" is -5 */
+        p++;
+    }
+    int64_t ip = 0;
+    double r = 0;
+    bool big = false, real = false;
+    while (p < end && *p >= '0' && *p <= '9') {
+        if (!big && ip > (INT64_MAX >> 1) / 10) {
+            big = true;
+            r = (double)ip;
+        }
+        if (big)
+            r = r * 10 + (*p - '0');
+        else
+            ip = ip * 10 + (*p - '0');
+        p++;
+    }
+    if (p < end && *p == '.') {
+        real = true;
+        if (!big) r = (double)ip;
+        p++;
+        double scale = 0.1;
+        while (p < end && *p >= '0' && *p <= '9') {
+            r += (*p - '0') * scale;
+            scale *= 0.1;
+            p++;
+        }
+    }
+    /* Junk glued to a number ("12.3.4", "5-6") is dropped up to the next delimiter, as MuPDF
+     * lexes a number as a run of number characters. */
+    while (p < end && is_regular(*p) &&
+           ((*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '+'))
+        p++;
+    lx->p = p; /* "-" or "." alone is 0 (pdf.js) */
+    if (real || big) {
+        o->kind = PDF_REAL;
+        o->u.r = neg ? -r : r;
+    } else {
+        o->kind = PDF_INT;
+        o->u.i = neg ? -ip : ip;
+    }
+}
+
+/* A name after its '/': regular characters, #xx decoded (a '#' not followed by two hex digits
+ * stays, as pdf.js keeps it). Points into the input when there is no '#'. */
+static pith_status lex_name(pdf_lex *lx, pdf_obj *o)
+{
+    const uint8_t *s = lx->p, *p = s;
+    bool esc = false;
+    while (p < lx->end && is_regular(*p)) {
+        if (*p == '#') esc = true;
+        p++;
+    }
+    size_t n = (size_t)(p - s);
+    lx->p = p;
+    o->kind = PDF_NAME;
+    o->u.s = s;
+    o->n = (uint32_t)n;
+    if (n > UINT32_MAX) o->n = UINT32_MAX;
+    if (!esc) return PITH_OK;
+    uint8_t *d = pith_arena_alloc(lx->arena, n);
+    if (!d) return pith_alloc_failed(lx->doc, n);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int h, l;
+        if (s[i] == '#' && i + 2 < n && (h = hexval(s[i + 1])) >= 0 &&
+            (l = hexval(s[i + 2])) >= 0) {
+            d[k++] = (uint8_t)(h << 4 | l);
+            i += 2;
+        } else {
+            d[k++] = s[i];
+        }
+    }
+    o->u.s = d;
+    o->n = (uint32_t)k;
+    return PITH_OK;
+}
+
+/* A literal string after its '(' (§7.3.4.2). Balanced parentheses nest; escapes \n \r \t \b
+ * \f \( \) \\ \ddd; a backslash before an end of line continues the line; an unescaped
+ * CR or CR LF reads as LF. Without any of those it points into the input. Returns TRUNCATED
+ * when the input ends first (the string holds what was read). */
+static pith_status lex_string(pdf_lex *lx, pdf_obj *o)
+{
+    const uint8_t *s = lx->p, *p = s, *end = lx->end;
+    uint64_t depth = 1;
+    bool simple = true;
+    /* First pass: find the end and whether a copy is needed. */
+    while (p < end) {
+        uint8_t c = *p;
+        if (c == '\\') {
+            simple = false;
+            p++;
+            if (p < end) p++;
+            continue;
+        }
+        if (c == '\r') simple = false;
+        if (c == '(') depth++;
+        if (c == ')' && --depth == 0) break;
+        p++;
+    }
+    size_t n = (size_t)(p - s);
+    bool truncated = p >= end;
+    lx->p = truncated ? end : p + 1;
+    o->kind = PDF_STRING;
+    o->hex = 0;
+    pith_status st = pith_work(lx->doc, n / 16);
+    if (st != PITH_OK) return st;
+    if (simple) {
+        o->u.s = s;
+        o->n = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+        return truncated ? PITH_E_TRUNCATED : PITH_OK;
+    }
+    uint8_t *d = pith_arena_alloc(lx->arena, n);
+    if (!d) return pith_alloc_failed(lx->doc, n);
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        uint8_t c = s[i++];
+        if (c == '\r') {
+            if (i < n && s[i] == '\n') i++;
+            d[k++] = '\n';
+            continue;
+        }
+        if (c != '\\') {
+            d[k++] = c;
+            continue;
+        }
+        if (i >= n) break; /* a trailing backslash of a truncated string */
+        c = s[i++];
+        switch (c) {
+        case 'n': d[k++] = '\n'; break;
+        case 'r': d[k++] = '\r'; break;
+        case 't': d[k++] = '\t'; break;
+        case 'b': d[k++] = '\b'; break;
+        case 'f': d[k++] = '\f'; break;
+        case '\r':
+            if (i < n && s[i] == '\n') i++;
+            break;
+        case '\n': break;
+        default:
+            if (c >= '0' && c <= '7') {
+                unsigned v = (unsigned)(c - '0');
+                for (int j = 0; j < 2 && i < n && s[i] >= '0' && s[i] <= '7'; j++)
+                    v = v * 8 + (unsigned)(s[i++] - '0');
+                d[k++] = (uint8_t)v; /* \777 overflows: high bit ignored (§7.3.4.2) */
+            } else {
+                d[k++] = c; /* \( \) \\ and an unknown escape: the character itself */
+            }
+        }
+    }
+    o->u.s = d;
+    o->n = k > UINT32_MAX ? UINT32_MAX : (uint32_t)k;
+    return truncated ? PITH_E_TRUNCATED : PITH_OK;
+}
+
+/* A hex string after its '<' (§7.3.4.3): whitespace and junk skipped, an odd final digit
+ * followed by 0. */
+static pith_status lex_hex(pdf_lex *lx, pdf_obj *o)
+{
+    const uint8_t *s = lx->p, *p = s, *end = lx->end;
+    while (p < end && *p != '>') p++;
+    size_t n = (size_t)(p - s);
+    bool truncated = p >= end;
+    lx->p = truncated ? end : p + 1;
+    pith_status st = pith_work(lx->doc, n / 16);
+    if (st != PITH_OK) return st;
+    uint8_t *d = pith_arena_alloc(lx->arena, n / 2 + 1);
+    if (!d) return pith_alloc_failed(lx->doc, n / 2 + 1);
+    size_t k = 0;
+    int hi = -1;
+    for (size_t i = 0; i < n; i++) {
+        int v = hexval(s[i]);
+        if (v < 0) continue;
+        if (hi < 0) {
+            hi = v;
+        } else {
+            d[k++] = (uint8_t)(hi << 4 | v);
+            hi = -1;
+        }
+    }
+    if (hi >= 0) d[k++] = (uint8_t)(hi << 4);
+    o->kind = PDF_STRING;
+    o->hex = 1;
+    o->u.s = d;
+    o->n = (uint32_t)k;
+    return truncated ? PITH_E_TRUNCATED : PITH_OK;
+}
+
+/* MARK: - Tokens */
+
+typedef enum tok {
+    TOK_EOF, TOK_OBJ, TOK_ARRAY, TOK_ARRAY_END, TOK_DICT, TOK_DICT_END, TOK_KEYWORD,
+    TOK_JUNK, /* a stray ')' or '>' or '}' / '{' outside content streams */
+} tok;
+
+static bool kw_is(const uint8_t *s, size_t n, const char *kw)
+{
+    size_t m = strlen(kw);
+    return n == m && memcmp(s, kw, m) == 0;
+}
+
+/* Is a keyword one that ends an object in a file (a missing ">>" or "]")? */
+static bool kw_structure(const uint8_t *s, size_t n)
+{
+    return kw_is(s, n, "obj") || kw_is(s, n, "endobj") || kw_is(s, n, "stream") ||
+           kw_is(s, n, "endstream") || kw_is(s, n, "xref") || kw_is(s, n, "trailer") ||
+           kw_is(s, n, "startxref");
+}
+
+/* "G R" after an integer: both consumed when they are there. */
+static bool lex_ref_tail(pdf_lex *lx, int64_t num, pdf_obj *o)
+{
+    if (num < 0 || num > (int64_t)UINT32_MAX) return false;
+    const uint8_t *save = lx->p;
+    pdf_lex_skip_ws(lx);
+    const uint8_t *p = lx->p;
+    uint64_t gen = 0;
+    if (p >= lx->end || *p < '0' || *p > '9') goto no;
+    while (p < lx->end && *p >= '0' && *p <= '9') {
+        if (gen < 100000000) gen = gen * 10 + (uint64_t)(*p - '0');
+        p++;
+    }
+    if (p < lx->end && is_regular(*p)) goto no;
+    lx->p = p;
+    pdf_lex_skip_ws(lx);
+    if (lx->p >= lx->end || *lx->p != 'R' || (left(lx) > 1 && is_regular(lx->p[1]))) goto no;
+    lx->p++;
+    o->kind = PDF_REF;
+    o->u.ref.num = (uint32_t)num;
+    o->u.ref.gen = (uint32_t)(gen > UINT32_MAX ? UINT32_MAX : gen);
+    return true;
+no:
+    lx->p = save;
+    return false;
+}
+
+/* One token. Scalars fill *o (TOK_OBJ); a keyword gives its bytes in *o as PDF_OP. */
+static pith_status next_token(pdf_lex *lx, pdf_obj *o, tok *t, bool ops)
+{
+    memset(o, 0, sizeof *o);
+    pdf_lex_skip_ws(lx);
+    if (lx->p >= lx->end) {
+        *t = TOK_EOF;
+        return PITH_OK;
+    }
+    pith_status st = pith_work(lx->doc, 1);
+    if (st != PITH_OK) return st;
+    uint8_t c = *lx->p;
+    *t = TOK_OBJ;
+    switch (c) {
+    case '/':
+        lx->p++;
+        return lex_name(lx, o);
+    case '(':
+        lx->p++;
+        return lex_string(lx, o);
+    case '<':
+        if (left(lx) > 1 && lx->p[1] == '<') {
+            lx->p += 2;
+            *t = TOK_DICT;
+            return PITH_OK;
+        }
+        lx->p++;
+        return lex_hex(lx, o);
+    case '>':
+        if (left(lx) > 1 && lx->p[1] == '>') {
+            lx->p += 2;
+            *t = TOK_DICT_END;
+            return PITH_OK;
+        }
+        lx->p++;
+        *t = TOK_JUNK;
+        return PITH_OK;
+    case '[':
+        lx->p++;
+        *t = TOK_ARRAY;
+        return PITH_OK;
+    case ']':
+        lx->p++;
+        *t = TOK_ARRAY_END;
+        return PITH_OK;
+    case ')':
+        lx->p++;
+        *t = TOK_JUNK;
+        return PITH_OK;
+    case '{':
+    case '}':
+        /* PostScript calculator braces: operators of their own in content (never met in
+         * practice), junk elsewhere. */
+        o->kind = PDF_OP;
+        o->u.s = lx->p;
+        o->n = 1;
+        lx->p++;
+        *t = ops ? TOK_KEYWORD : TOK_JUNK;
+        return PITH_OK;
+    default:
+        break;
+    }
+    if ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.') {
+        lex_number(lx, o);
+        /* Content streams hold no references ("1 0 R" there is operands and an operator). */
+        if (o->kind == PDF_INT && !ops) (void)lex_ref_tail(lx, o->u.i, o);
+        return PITH_OK;
+    }
+    const uint8_t *s = lx->p;
+    while (lx->p < lx->end && is_regular(*lx->p)) lx->p++;
+    size_t n = (size_t)(lx->p - s);
+    if (kw_is(s, n, "true") || kw_is(s, n, "false")) {
+        o->kind = PDF_BOOL;
+        o->u.b = n == 4;
+        return PITH_OK;
+    }
+    if (kw_is(s, n, "null")) {
+        o->kind = PDF_NULL;
+        return PITH_OK;
+    }
+    o->kind = PDF_OP;
+    o->u.s = s;
+    o->n = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+    *t = TOK_KEYWORD;
+    return PITH_OK;
+}
+
+/* MARK: - Containers */
+
+/* The items of all open containers, one after another, each frame's from its `start`. */
+typedef struct item_stack {
+    pdf_obj *v;
+    size_t n, cap;
+    pith_arena *tmp;  /* where it grows: scratch, rolled back after the parse (see pdf_parse) */
+    pdf_obj local[32];
+} item_stack;
+
+typedef struct frame {
+    size_t start;
+    bool dict;
+} frame;
+
+static pith_status push_item(pdf_lex *lx, item_stack *is, const pdf_obj *o)
+{
+    if (is->n == is->cap) {
+        size_t cap = is->cap * 2, bytes;
+        if (!pith_size_mul(cap, sizeof(pdf_obj), &bytes))
+            return pith_fail(lx->doc, PITH_E_LIMIT, (uint64_t)(lx->p - lx->base),
+                             "lex: array of %zu items too large", is->n);
+        pdf_obj *v = pith_arena_alloc(is->tmp, bytes);
+        if (!v) return pith_alloc_failed(lx->doc, bytes);
+        memcpy(v, is->v, is->n * sizeof(pdf_obj));
+        is->v = v;
+        is->cap = cap;
+    }
+    is->v[is->n++] = *o;
+    return PITH_OK;
+}
+
+/* Close the top frame: its items become an array or a dictionary in *o. A dictionary takes
+ * name/value pairs; a key that is not a name is dropped, and so is a last key without value. */
+static pith_status close_frame(pdf_lex *lx, item_stack *is, const frame *f, pdf_obj *o)
+{
+    size_t n = is->n - f->start;
+    const pdf_obj *it = is->v + f->start;
+    memset(o, 0, sizeof *o);
+    if (!f->dict) {
+        o->kind = PDF_ARRAY;
+        o->n = (uint32_t)n;
+        if (n) {
+            pdf_obj *items = pith_arena_alloc(lx->arena, n * sizeof(pdf_obj));
+            if (!items) return pith_alloc_failed(lx->doc, n * sizeof(pdf_obj));
+            memcpy(items, it, n * sizeof(pdf_obj));
+            o->u.items = items;
+        }
+        lx->made += n + 1;
+        is->n = f->start;
+        return PITH_OK;
+    }
+    size_t np = 0;
+    for (size_t i = 0; i + 1 < n;) {
+        if (it[i].kind != PDF_NAME) {
+            i++;
+            continue;
+        }
+        np++;
+        i += 2;
+    }
+    pdf_pair *pairs = NULL;
+    if (np) {
+        pairs = pith_arena_alloc(lx->arena, np * sizeof(pdf_pair));
+        if (!pairs) return pith_alloc_failed(lx->doc, np * sizeof(pdf_pair));
+    }
+    size_t k = 0;
+    for (size_t i = 0; i + 1 < n && k < np;) {
+        if (it[i].kind != PDF_NAME) {
+            i++;
+            continue;
+        }
+        pairs[k].key = it[i].u.s;
+        pairs[k].klen = it[i].n;
+        pairs[k].val = it[i + 1];
+        k++;
+        i += 2;
+    }
+    o->kind = PDF_DICT;
+    o->n = (uint32_t)np;
+    o->u.pairs = pairs;
+    lx->made += np + 1;
+    is->n = f->start;
+    return PITH_OK;
+}
+
+static pith_status parse(pdf_lex *lx, pdf_obj *out, bool ops, pith_arena *tmp);
+
+/* The item stack grows in the scratch arena and is rolled back when the object is done, so a
+ * large array costs its final copy only in the document arena. When the objects themselves go
+ * to scratch (content streams), rolling back would lose them: the stack then stays there,
+ * released with the unit. */
+pith_status pdf_parse(pdf_lex *lx, pdf_obj *out, bool ops)
+{
+    pith_arena *tmp = pith_scratch_arena(lx->doc);
+    if (tmp == lx->arena) return parse(lx, out, ops, tmp);
+    pith_arena_mark m = pith_arena_mark_get(tmp);
+    pith_status st = parse(lx, out, ops, tmp);
+    pith_arena_release(tmp, m);
+    return st;
+}
+
+static pith_status parse(pdf_lex *lx, pdf_obj *out, bool ops, pith_arena *tmp)
+{
+    item_stack is;
+    is.v = is.local;
+    is.n = 0;
+    is.cap = sizeof is.local / sizeof is.local[0];
+    is.tmp = tmp;
+    frame frames[PDF_MAX_NEST];
+    uint32_t depth = 0;
+    uint64_t skip = 0; /* containers open beyond PDF_MAX_NEST, read and dropped */
+    pith_status st = PITH_OK;
+    memset(out, 0, sizeof *out);
+    for (;;) {
+        pdf_obj o;
+        tok t;
+        st = next_token(lx, &o, &t, ops);
+        if (st != PITH_OK && st != PITH_E_TRUNCATED) return st;
+        if (st == PITH_E_TRUNCATED || t == TOK_EOF) {
+            if (t == TOK_EOF && depth == 0 && skip == 0) return PITH_OK; /* *out is null */
+            if (st == PITH_E_TRUNCATED && !skip && depth) {
+                pith_status s2 = push_item(lx, &is, &o);
+                if (s2 != PITH_OK) return s2;
+            } else if (st == PITH_E_TRUNCATED && !skip) {
+                *out = o;
+                lx->made++;
+                return PITH_E_TRUNCATED;
+            }
+            /* Input ended inside containers: close them so the caller has what was read. */
+            while (depth) {
+                pdf_obj c;
+                pith_status s2 = close_frame(lx, &is, &frames[--depth], &c);
+                if (s2 != PITH_OK) return s2;
+                if (depth) {
+                    if ((s2 = push_item(lx, &is, &c)) != PITH_OK) return s2;
+                } else {
+                    *out = c;
+                }
+            }
+            return PITH_E_TRUNCATED;
+        }
+        if (skip) {
+            if (t == TOK_ARRAY || t == TOK_DICT) skip++;
+            else if (t == TOK_ARRAY_END || t == TOK_DICT_END) skip--;
+            else if (t == TOK_KEYWORD && !ops && kw_structure(o.u.s, o.n)) {
+                lx->p = o.u.s; /* give the keyword back; close what is open */
+                skip = 0;
+                goto close_all;
+            }
+            if (skip) continue;
+            o = pdf_null; /* the skipped container reads as null */
+            goto have_obj;
+        }
+        switch (t) {
+        case TOK_ARRAY:
+        case TOK_DICT:
+            if (depth >= PDF_MAX_NEST) {
+                if (!lx->warned_depth) {
+                    lx->warned_depth = true;
+                    st = pith_warn(lx->doc, PITH_E_FORMAT, (uint64_t)(lx->p - lx->base),
+                                   "lex: objects nested deeper than %u, inner ones dropped",
+                                   (unsigned)PDF_MAX_NEST);
+                    if (st != PITH_OK) return st;
+                }
+                skip = 1;
+                continue;
+            }
+            frames[depth].start = is.n;
+            frames[depth].dict = t == TOK_DICT;
+            depth++;
+            continue;
+        case TOK_ARRAY_END:
+        case TOK_DICT_END:
+            if (!depth) continue; /* unbalanced close at the top level: skipped */
+            /* "]" closing a dict or ">>" closing an array: close the innermost anyway (the
+             * mismatch is the file's; MuPDF and pdf.js accept it the same way). */
+            st = close_frame(lx, &is, &frames[--depth], &o);
+            if (st != PITH_OK) return st;
+            goto have_obj;
+        case TOK_JUNK:
+            continue;
+        case TOK_KEYWORD:
+            if (depth == 0) {
+                lx->made++;
+                *out = o;
+                return PITH_OK;
+            }
+            if (ops) goto have_obj; /* an operator inside an array: kept (pdf.js) */
+            if (kw_structure(o.u.s, o.n)) {
+                lx->p = o.u.s;
+                goto close_all;
+            }
+            continue; /* junk keyword inside a container */
+        case TOK_OBJ:
+        case TOK_EOF:
+            goto have_obj;
+        }
+    have_obj:
+        if (depth == 0) {
+            lx->made++;
+            *out = o;
+            return PITH_OK;
+        }
+        st = push_item(lx, &is, &o);
+        if (st != PITH_OK) return st;
+        continue;
+    close_all:
+        while (depth) {
+            pdf_obj c;
+            st = close_frame(lx, &is, &frames[--depth], &c);
+            if (st != PITH_OK) return st;
+            if (depth) {
+                if ((st = push_item(lx, &is, &c)) != PITH_OK) return st;
+            } else {
+                *out = c;
+            }
+        }
+        return PITH_OK;
+    }
+}

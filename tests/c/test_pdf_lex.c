@@ -1,0 +1,470 @@
+/* test_pdf_lex.c: the PDF lexer and object parser (handlers/pdf/pdf_lex.c).
+ *
+ * Expected values are the examples of ISO 32000-1 §7.3 (numbers §7.3.3, literal and hex strings
+ * §7.3.4, names §7.3.5 Table 4, arrays, dictionaries §7.3.7 Example, references §7.3.10),
+ * worked out by hand; tolerance cases follow what pdf.js and MuPDF accept ("--5", "4.",
+ * missing ">>"). Suite pdf_lex_hostile: nesting far past PDF_MAX_NEST, truncation, the work
+ * limit. A stub handler gives the tests a real document (arenas, warnings, limits).
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+#include "test_util.h"
+#include "../../handlers/pdf/pdf.h"
+
+/* MARK: - A document to parse in */
+
+static pith_doc *g_doc;
+
+static pith_status stub_open(pith_doc *doc, const uint8_t *d, size_t n, void **st)
+{
+    (void)d;
+    (void)n;
+    g_doc = doc;
+    *st = NULL;
+    pith_doc_set_units(doc, 1, PITH_UNIT_PAGE);
+    return PITH_OK;
+}
+static pith_status stub_unit(pith_doc *doc, void *st, uint32_t i)
+{
+    (void)doc;
+    (void)st;
+    (void)i;
+    return PITH_OK;
+}
+static const pith_handler stub = {"pdf", stub_open, stub_unit};
+
+static pith_ctx *g_ctx;
+
+static pith_doc *open_doc_opts(pith_options o)
+{
+    g_ctx = pith_ctx_create(NULL);
+    cr_assert(g_ctx);
+    pith_doc *doc = NULL;
+    cr_assert_eq(pith_open_with(g_ctx, &stub, PITH_FMT_PDF, "", 0, &o, &doc), PITH_OK);
+    return doc;
+}
+static pith_doc *open_doc(void) { return open_doc_opts(pith_options_default()); }
+static void close_doc(pith_doc *doc)
+{
+    pith_close(doc);
+    pith_ctx_destroy(g_ctx);
+}
+
+typedef struct parsed {
+    pdf_lex lx;
+    pdf_obj o;
+    pith_status st;
+} parsed;
+
+static parsed parse1(pith_doc *doc, const char *s, bool ops)
+{
+    parsed p;
+    pdf_lex_init(&p.lx, doc, pith_doc_arena(doc), (const uint8_t *)s, strlen(s), 0);
+    p.st = pdf_parse(&p.lx, &p.o, ops);
+    return p;
+}
+
+static bool bytes_eq(const pdf_obj *o, const char *want, size_t n)
+{
+    return o->n == n && memcmp(o->u.s, want, n) == 0;
+}
+#define STR_EQ(o, lit) bytes_eq((o), (lit), sizeof(lit) - 1)
+
+/* MARK: - Numbers (§7.3.3) */
+
+Test(pdf_lex, integers_of_the_spec)
+{
+    pith_doc *doc = open_doc();
+    const char *s = "123 43445 +17 -98 0";
+    const int64_t want[] = {123, 43445, 17, -98, 0};
+    pdf_lex lx;
+    pdf_lex_init(&lx, doc, pith_doc_arena(doc), (const uint8_t *)s, strlen(s), 0);
+    for (int i = 0; i < 5; i++) {
+        pdf_obj o;
+        cr_assert_eq(pdf_parse(&lx, &o, false), PITH_OK);
+        cr_assert_eq(o.kind, PDF_INT, "item %d", i);
+        cr_assert_eq(o.u.i, want[i], "item %d", i);
+    }
+    close_doc(doc);
+}
+
+Test(pdf_lex, reals_of_the_spec_and_tolerated_forms)
+{
+    pith_doc *doc = open_doc();
+    /* §7.3.3: 34.5 -3.62 +123.6 4. -.002 0.0; pdf.js: "+.5"; "--5" is -5 (pdf.js/MuPDF) */
+    const char *s = "34.5 -3.62 +123.6 4. -.002 0.0 +.5";
+    const double want[] = {34.5, -3.62, 123.6, 4.0, -0.002, 0.0, 0.5};
+    pdf_lex lx;
+    pdf_lex_init(&lx, doc, pith_doc_arena(doc), (const uint8_t *)s, strlen(s), 0);
+    for (int i = 0; i < 7; i++) {
+        pdf_obj o;
+        cr_assert_eq(pdf_parse(&lx, &o, false), PITH_OK);
+        cr_assert_eq(o.kind, PDF_REAL, "item %d", i);
+        cr_assert_float_eq(o.u.r, want[i], 1e-9, "item %d", i);
+    }
+    parsed p = parse1(doc, "--5", false);
+    cr_assert_eq(p.o.kind, PDF_INT);
+    cr_assert_eq(p.o.u.i, -5);
+    p = parse1(doc, "-", false);
+    cr_assert(p.o.kind == PDF_INT && p.o.u.i == 0, "a lone minus reads as 0");
+    p = parse1(doc, "12345678901234567890", false);
+    cr_assert_eq(p.o.kind, PDF_REAL, "an integer past 2^62 becomes a real");
+    cr_assert_float_eq(p.o.u.r, 12345678901234567890.0, 1e6);
+    p = parse1(doc, "[12.3.4 7]", false);
+    cr_assert_eq(p.o.kind, PDF_ARRAY);
+    cr_assert_eq(p.o.n, 2, "junk glued to a number is dropped");
+    cr_assert_float_eq(p.o.u.items[0].u.r, 12.3, 1e-9);
+    cr_assert_eq(p.o.u.items[1].u.i, 7);
+    close_doc(doc);
+}
+
+/* MARK: - Names (§7.3.5, Table 4) */
+
+Test(pdf_lex, names_with_number_sign_escapes)
+{
+    pith_doc *doc = open_doc();
+    struct { const char *in, *want; size_t n; } c[] = {
+        {"/Name1", "Name1", 5},
+        {"/A;Name_With-Various***Characters?", "A;Name_With-Various***Characters?", 33},
+        {"/1.2", "1.2", 3},
+        {"/$$", "$$", 2},
+        {"/@pattern", "@pattern", 8},
+        {"/.notdef", ".notdef", 7},
+        {"/Lime#20Green", "Lime Green", 10},
+        {"/paired#28#29parentheses", "paired()parentheses", 19},
+        {"/The_Key_of_F#23_Minor", "The_Key_of_F#_Minor", 19},
+        {"/A#42", "AB", 2},
+        {"/A#4", "A#4", 3}, /* not two hex digits: kept as written (pdf.js) */
+        {"/", "", 0},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        parsed p = parse1(doc, c[i].in, false);
+        cr_assert_eq(p.st, PITH_OK, "%s", c[i].in);
+        cr_assert_eq(p.o.kind, PDF_NAME, "%s", c[i].in);
+        cr_assert(bytes_eq(&p.o, c[i].want, c[i].n), "%s gave %.*s", c[i].in, (int)p.o.n,
+                  (const char *)p.o.u.s);
+    }
+    /* A name ends at a delimiter: "/A/B" is two names. */
+    parsed p = parse1(doc, "[/A/B(c)]", false);
+    cr_assert_eq(p.o.n, 3);
+    cr_assert(STR_EQ(&p.o.u.items[1], "B"));
+    close_doc(doc);
+}
+
+/* MARK: - Strings (§7.3.4) */
+
+Test(pdf_lex, literal_strings_nest_and_escape)
+{
+    pith_doc *doc = open_doc();
+    parsed p = parse1(doc, "(Strings may contain balanced parentheses ( ) and\nspecial "
+                           "characters (*!&}^% and so on).)", false);
+    cr_assert_eq(p.o.kind, PDF_STRING);
+    cr_assert(STR_EQ(&p.o, "Strings may contain balanced parentheses ( ) and\nspecial "
+                           "characters (*!&}^% and so on)."));
+    p = parse1(doc, "()", false);
+    cr_assert(p.o.kind == PDF_STRING && p.o.n == 0);
+    /* Line continuation (§7.3.4.2 Example 2). */
+    p = parse1(doc, "(These \\\ntwo strings \\\r\nare the same.)", false);
+    cr_assert(STR_EQ(&p.o, "These two strings are the same."), "%.*s", (int)p.o.n, p.o.u.s);
+    /* An unescaped CR LF or CR reads as LF. */
+    p = parse1(doc, "(a\r\nb\rc)", false);
+    cr_assert(STR_EQ(&p.o, "a\nb\nc"));
+    /* Escapes, octal with 1-3 digits: "\0053" is \005 then '3' (§7.3.4.2). */
+    p = parse1(doc, "(\\n\\r\\t\\b\\f\\(\\)\\\\\\053\\53\\0053\\q)", false);
+    const char want[] = "\n\r\t\b\f()\\++\0053q";
+    cr_assert(bytes_eq(&p.o, want, sizeof want - 1));
+    /* High-order overflow of \ddd is ignored. */
+    p = parse1(doc, "(\\777)", false);
+    cr_assert(p.o.n == 1 && p.o.u.s[0] == 0xFF);
+    close_doc(doc);
+}
+
+Test(pdf_lex, hex_strings_with_odd_digits_and_space)
+{
+    pith_doc *doc = open_doc();
+    parsed p = parse1(doc, "<4E6F762073686D6F7A206B6120706F702E>", false);
+    cr_assert(STR_EQ(&p.o, "Nov shmoz ka pop."));
+    cr_assert_eq(p.o.hex, 1);
+    p = parse1(doc, "<901FA3>", false);
+    cr_assert(bytes_eq(&p.o, "\x90\x1F\xA3", 3));
+    p = parse1(doc, "<901FA>", false); /* the final digit is followed by 0 */
+    cr_assert(bytes_eq(&p.o, "\x90\x1F\xA0", 3));
+    p = parse1(doc, "< 9 0\n1f\ta 3 >", false);
+    cr_assert(bytes_eq(&p.o, "\x90\x1F\xA3", 3));
+    close_doc(doc);
+}
+
+/* MARK: - Containers and references */
+
+Test(pdf_lex, arrays_dictionaries_and_the_spec_example)
+{
+    pith_doc *doc = open_doc();
+    parsed p = parse1(doc, "[549 3.14 false (Ralph) /SomeName]", false);
+    cr_assert_eq(p.o.kind, PDF_ARRAY);
+    cr_assert_eq(p.o.n, 5);
+    cr_assert_eq(p.o.u.items[0].u.i, 549);
+    cr_assert_eq(p.o.u.items[2].kind, PDF_BOOL);
+    cr_assert_eq(p.o.u.items[2].u.b, false);
+    cr_assert(STR_EQ(&p.o.u.items[3], "Ralph"));
+    cr_assert(pdf_is_name(&p.o.u.items[4], "SomeName"));
+    p = parse1(doc,
+               "<< /Type /Example /Subtype /DictionaryExample /Version 0.01 /IntegerItem 12 "
+               "/StringItem (a string) /Subdictionary << /Item1 0.4 /Item2 true /LastItem "
+               "(not !) /VeryLastItem (OK) >> >>",
+               false);
+    cr_assert_eq(p.o.kind, PDF_DICT);
+    cr_assert_eq(p.o.n, 6);
+    cr_assert(pdf_is_name(pdf_dict_get_raw(&p.o, "Subtype"), "DictionaryExample"));
+    cr_assert_eq(pdf_int(pdf_dict_get_raw(&p.o, "IntegerItem"), 0), 12);
+    const pdf_obj *sub = pdf_dict_get_raw(&p.o, "Subdictionary");
+    cr_assert_eq(sub->kind, PDF_DICT);
+    cr_assert_eq(sub->n, 4);
+    cr_assert_eq(pdf_dict_get_raw(sub, "Item2")->u.b, true);
+    cr_assert(STR_EQ(pdf_dict_get_raw(sub, "VeryLastItem"), "OK"));
+    cr_assert_eq(pdf_dict_get_raw(sub, "Missing")->kind, PDF_NULL);
+    /* Comments are whitespace; null is an object. */
+    p = parse1(doc, "[1 % a comment ] here\n 2 null]", false);
+    cr_assert_eq(p.o.n, 3);
+    cr_assert_eq(p.o.u.items[2].kind, PDF_NULL);
+    close_doc(doc);
+}
+
+Test(pdf_lex, references_need_both_numbers_and_R)
+{
+    pith_doc *doc = open_doc();
+    parsed p = parse1(doc, "[1 0 R 2 0 R 3 4 5 R 6]", false);
+    cr_assert_eq(p.o.n, 5);
+    cr_assert_eq(p.o.u.items[0].kind, PDF_REF);
+    cr_assert_eq(p.o.u.items[0].u.ref.num, 1);
+    cr_assert_eq(p.o.u.items[1].u.ref.num, 2);
+    cr_assert_eq(p.o.u.items[2].kind, PDF_INT, "3 followed by 4 5 R is a plain number");
+    cr_assert_eq(p.o.u.items[3].kind, PDF_REF);
+    cr_assert_eq(p.o.u.items[3].u.ref.num, 4);
+    cr_assert_eq(p.o.u.items[3].u.ref.gen, 5);
+    cr_assert_eq(p.o.u.items[4].u.i, 6);
+    p = parse1(doc, "12 0 R", false);
+    cr_assert_eq(p.o.kind, PDF_REF);
+    /* "12 0 Rx" is not a reference. */
+    p = parse1(doc, "[12 0 Rx]", false);
+    cr_assert_eq(p.o.u.items[0].kind, PDF_INT);
+    close_doc(doc);
+}
+
+Test(pdf_lex, content_stream_operators)
+{
+    pith_doc *doc = open_doc();
+    const char *s = "BT /F1 12 Tf 1 0 0 1 72 712 Tm (Hello) Tj [(W) -250 (orld)] TJ ET";
+    pdf_lex lx;
+    pdf_lex_init(&lx, doc, pith_doc_arena(doc), (const uint8_t *)s, strlen(s), 0);
+    const char *ops[] = {"BT", "Tf", "Tm", "Tj", "TJ", "ET"};
+    int nops = 0, operands = 0;
+    pdf_obj o;
+    while (pdf_parse(&lx, &o, true) == PITH_OK && !(o.kind == PDF_NULL && lx.p == lx.end)) {
+        if (o.kind == PDF_OP) {
+            cr_assert(nops < 6);
+            cr_assert(bytes_eq(&o, ops[nops], strlen(ops[nops])), "op %d", nops);
+            nops++;
+        } else {
+            cr_assert_neq(o.kind, PDF_REF, "no references in content streams");
+            operands++;
+        }
+    }
+    cr_assert_eq(nops, 6);
+    cr_assert_eq(operands, 1 + 1 + 6 + 1 + 1);
+    /* An operator inside an array is kept as an item (pdf.js). */
+    parsed p = parse1(doc, "[(a) Tj (b)]", true);
+    cr_assert_eq(p.o.n, 3);
+    cr_assert_eq(p.o.u.items[1].kind, PDF_OP);
+    close_doc(doc);
+}
+
+Test(pdf_lex, keyword_at_top_level_and_structure_keywords)
+{
+    pith_doc *doc = open_doc();
+    parsed p = parse1(doc, "endobj", false);
+    cr_assert_eq(p.o.kind, PDF_OP);
+    cr_assert(STR_EQ(&p.o, "endobj"));
+    /* A dictionary missing its ">>": closed at "endobj", which is left for the caller. */
+    p = parse1(doc, "<< /A 1 /B [2 3 endobj", false);
+    cr_assert_eq(p.st, PITH_OK);
+    cr_assert_eq(p.o.kind, PDF_DICT);
+    cr_assert_eq(pdf_int(pdf_dict_get_raw(&p.o, "A"), 0), 1);
+    cr_assert_eq(pdf_array_len(pdf_dict_get_raw(&p.o, "B")), 2);
+    cr_assert(pdf_lex_keyword(&p.lx, "endobj"));
+    /* Junk keywords inside a dictionary are dropped, a key without value too. */
+    p = parse1(doc, "<< /A 1 junk /B 2 /C >>", false);
+    cr_assert_eq(p.o.n, 2);
+    cr_assert_eq(pdf_int(pdf_dict_get_raw(&p.o, "B"), 0), 2);
+    /* Duplicate keys: the last one wins. */
+    p = parse1(doc, "<< /A 1 /A 2 >>", false);
+    cr_assert_eq(pdf_int(pdf_dict_get_raw(&p.o, "A"), 0), 2);
+    close_doc(doc);
+}
+
+Test(pdf_lex, keyword_and_uint_helpers)
+{
+    pith_doc *doc = open_doc();
+    const char *s = "  12 0 obj\n xref trailerx";
+    pdf_lex lx;
+    pdf_lex_init(&lx, doc, pith_doc_arena(doc), (const uint8_t *)s, strlen(s), 0);
+    uint64_t a, b;
+    cr_assert(pdf_lex_uint(&lx, &a) && a == 12);
+    cr_assert(pdf_lex_uint(&lx, &b) && b == 0);
+    cr_assert(!pdf_lex_keyword(&lx, "ob"));
+    cr_assert(pdf_lex_keyword(&lx, "obj"));
+    cr_assert(pdf_lex_keyword(&lx, "xref"));
+    cr_assert(!pdf_lex_keyword(&lx, "trailer"), "trailerx is another keyword");
+    close_doc(doc);
+}
+
+Test(pdf_lex, end_of_input_gives_null)
+{
+    pith_doc *doc = open_doc();
+    parsed p = parse1(doc, "   % only a comment", false);
+    cr_assert_eq(p.st, PITH_OK);
+    cr_assert_eq(p.o.kind, PDF_NULL);
+    cr_assert(p.lx.p == p.lx.end);
+    close_doc(doc);
+}
+
+/* MARK: - Hostile */
+
+Test(pdf_lex_hostile, nesting_past_the_cap_is_dropped_with_a_warning)
+{
+    pith_doc *doc = open_doc();
+    buf b = {0};
+    const size_t depth = 100000;
+    buf_rep(&b, "[", depth);
+    buf_str(&b, "1");
+    buf_rep(&b, "]", depth);
+    buf_str(&b, " 7");
+    pdf_lex lx;
+    pdf_lex_init(&lx, doc, pith_doc_arena(doc), (const uint8_t *)b.p, b.n, 0);
+    pdf_obj o;
+    cr_assert_eq(pdf_parse(&lx, &o, false), PITH_OK);
+    /* PDF_MAX_NEST levels kept; the innermost of them holds a null for the skipped rest. */
+    const pdf_obj *c = &o;
+    uint32_t levels = 0;
+    while (c->kind == PDF_ARRAY && c->n == 1) {
+        c = &c->u.items[0];
+        levels++;
+    }
+    cr_assert_eq(levels, PDF_MAX_NEST);
+    cr_assert_eq(c->kind, PDF_NULL);
+    cr_assert_eq(pith_doc_warning_count(doc), 1);
+    /* Parsing goes on after the object. */
+    cr_assert_eq(pdf_parse(&lx, &o, false), PITH_OK);
+    cr_assert_eq(o.u.i, 7);
+    free(b.p);
+    close_doc(doc);
+}
+
+Test(pdf_lex_hostile, nesting_within_the_cap_is_kept)
+{
+    pith_doc *doc = open_doc();
+    buf b = {0};
+    buf_rep(&b, "<</A ", PDF_MAX_NEST - 1);
+    buf_str(&b, "[5]");
+    buf_rep(&b, ">>", PDF_MAX_NEST - 1);
+    parsed p = parse1(doc, b.p, false);
+    cr_assert_eq(p.st, PITH_OK);
+    const pdf_obj *c = &p.o;
+    for (uint32_t i = 0; i + 1 < PDF_MAX_NEST; i++) c = pdf_dict_get_raw(c, "A");
+    cr_assert_eq(c->kind, PDF_ARRAY);
+    cr_assert_eq(c->u.items[0].u.i, 5);
+    cr_assert_eq(pith_doc_warning_count(doc), 0);
+    free(b.p);
+    close_doc(doc);
+}
+
+Test(pdf_lex_hostile, truncated_objects_keep_what_was_read)
+{
+    pith_doc *doc = open_doc();
+    parsed p = parse1(doc, "<< /A (abc", false);
+    cr_assert_eq(p.st, PITH_E_TRUNCATED);
+    cr_assert_eq(p.o.kind, PDF_DICT);
+    cr_assert(STR_EQ(pdf_dict_get_raw(&p.o, "A"), "abc"));
+    p = parse1(doc, "[1 2", false);
+    cr_assert_eq(p.st, PITH_E_TRUNCATED);
+    cr_assert_eq(p.o.n, 2);
+    p = parse1(doc, "<41424", false);
+    cr_assert_eq(p.st, PITH_E_TRUNCATED);
+    cr_assert(bytes_eq(&p.o, "AB@", 3));
+    p = parse1(doc, "(abc\\", false);
+    cr_assert_eq(p.st, PITH_E_TRUNCATED);
+    cr_assert(STR_EQ(&p.o, "abc"));
+    close_doc(doc);
+}
+
+Test(pdf_lex_hostile, every_truncation_of_an_object_is_safe)
+{
+    pith_doc *doc = open_doc();
+    const char *s = "<< /Type /Page /Kids [1 0 R 2 0 R] /S (a(b)c\\n\\053) /H <414> /N -.5 "
+                    "/D << /X [[[/Y]]] >> /T true /F false /Z null >>";
+    size_t n = strlen(s);
+    for (size_t cut = 0; cut <= n; cut++) {
+        pdf_lex lx;
+        pdf_lex_init(&lx, doc, pith_doc_arena(doc), (const uint8_t *)s, cut, 0);
+        pdf_obj o;
+        pith_status st = pdf_parse(&lx, &o, false);
+        cr_assert(st == PITH_OK || st == PITH_E_TRUNCATED, "cut %zu: %d", cut, st);
+        cr_assert(lx.p <= lx.end);
+    }
+    close_doc(doc);
+}
+
+Test(pdf_lex_hostile, unbalanced_closers_are_skipped)
+{
+    pith_doc *doc = open_doc();
+    parsed p = parse1(doc, ") ] >> > 5", false);
+    cr_assert_eq(p.st, PITH_OK);
+    cr_assert_eq(p.o.kind, PDF_INT);
+    cr_assert_eq(p.o.u.i, 5);
+    p = parse1(doc, "[1 >> 2", false); /* ">>" closes the array: the mismatch is the file's */
+    cr_assert_eq(p.o.kind, PDF_ARRAY);
+    cr_assert_eq(p.o.n, 1);
+    close_doc(doc);
+}
+
+Test(pdf_lex_hostile, work_limit_stops_a_huge_array)
+{
+    pith_options o = pith_options_default();
+    o.limits.max_work = 10000;
+    pith_doc *doc = open_doc_opts(o);
+    buf b = {0};
+    buf_str(&b, "[");
+    buf_rep(&b, "1 ", 100000);
+    buf_str(&b, "]");
+    parsed p = parse1(doc, b.p, false);
+    cr_assert_eq(p.st, PITH_E_LIMIT);
+    cr_assert_eq(pith_doc_status(doc), PITH_E_LIMIT);
+    free(b.p);
+    close_doc(doc);
+}
+
+Test(pdf_lex_hostile, a_large_array_grows_in_the_arena)
+{
+    pith_doc *doc = open_doc();
+    buf b = {0};
+    buf_str(&b, "[");
+    for (int i = 0; i < 50000; i++) {
+        char t[16];
+        snprintf(t, sizeof t, "%d ", i);
+        buf_str(&b, t);
+    }
+    buf_str(&b, "]");
+    parsed p = parse1(doc, b.p, false);
+    cr_assert_eq(p.st, PITH_OK);
+    cr_assert_eq(p.o.n, 50000);
+    cr_assert_eq(p.o.u.items[49999].u.i, 49999);
+    /* Arena use stays within a small multiple of the items (40 bytes each). */
+    cr_assert_lt(pith_ctx_stats(g_ctx).memory_bytes, (uint64_t)50000 * 40 * 5, "%llu",
+                 (unsigned long long)pith_ctx_stats(g_ctx).memory_bytes);
+    free(b.p);
+    close_doc(doc);
+}
