@@ -223,8 +223,11 @@ export interface Pith {
 }
 
 /** Data packs: tables too big for a bundle, kept in dist/data/ and loaded only when needed.
- *  'cjk-encodings' holds Shift_JIS, EUC-JP, GBK/GB18030, Big5 and EUC-KR. */
-export type PackName = 'cjk-encodings' | (string & {});
+ *  'cjk-encodings' holds Shift_JIS, EUC-JP, GBK/GB18030, Big5 and EUC-KR; 'cmap-japan1',
+ *  'cmap-gb1', 'cmap-cns1' and 'cmap-korea1' the PDF predefined CJK CMaps and CID -> Unicode
+ *  tables of one character collection each (standard bundle). */
+export type PackName =
+  | 'cjk-encodings' | 'cmap-japan1' | 'cmap-gb1' | 'cmap-cns1' | 'cmap-korea1' | (string & {});
 
 /** Where a data pack comes from: a URL (a string that is not a URL is a file path in Node), a
  *  Response (or a promise of one), or its bytes. */

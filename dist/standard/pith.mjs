@@ -14,5 +14,10 @@ export { PithError } from '../core.mjs';
 export function load(options) {
   return instantiate(options, () => new URL('./pith.wasm', import.meta.url), {
     'cjk-encodings': () => new URL('../data/cjk-encodings.bin', import.meta.url),
+    // PDF: the predefined CJK CMaps and CID -> Unicode tables, one pack per collection
+    'cmap-japan1': () => new URL('../data/cmap-japan1.bin', import.meta.url),
+    'cmap-gb1': () => new URL('../data/cmap-gb1.bin', import.meta.url),
+    'cmap-cns1': () => new URL('../data/cmap-cns1.bin', import.meta.url),
+    'cmap-korea1': () => new URL('../data/cmap-korea1.bin', import.meta.url),
   });
 }
