@@ -48,7 +48,8 @@ pith_status opc_open(pith_doc *doc, opc *o, const uint8_t *data, size_t len);
 
 /* The bytes of part `name` (n bytes, with or without a leading '/'), extracted into `a` (NULL =
  * scratch). PITH_E_FORMAT with a warning when the part is missing (a handler that can go on
- * without it does); LIMIT/NOMEM recorded. */
+ * without it does); LIMIT/NOMEM recorded. A cut or corrupt entry whose front could be decoded
+ * gives PITH_OK with those bytes (the zip layer recorded the warning). */
 pith_status opc_part(opc *o, const char *name, size_t n, pith_arena *a, const uint8_t **out,
                      size_t *out_len);
 /* The part exists. */
@@ -77,7 +78,8 @@ pith_str opc_main_part_by_type(const opc *o, const char *main_ct_suffix);
 pith_status opc_props_load(opc *o);
 
 /* Resolve `target` against the folder of part `base` into `a`: "../x" climbs, "/x" is
- * absolute, "./" and "%20"-style escapes are decoded. */
+ * absolute, "./" and "%20"-style escapes are decoded, a "#fragment" is dropped. p is NULL when
+ * the arena refuses (the caller records the failure). */
 pith_str opc_resolve(pith_arena *a, const char *base, size_t base_n, const char *target,
                      size_t target_n);
 
