@@ -32,6 +32,10 @@ typedef struct pith_handler {
     /* Emit unit `index` (0-based). Return PITH_OK when the unit is complete, PITH_MORE to be
      * called again for the same unit, or an error recorded with pith_fail. */
     pith_status (*unit)(pith_doc *doc, void *state, uint32_t index);
+    /* Optional: the name of unit `index` (a sheet's or slide's name, a page label), UTF-8,
+     * living as long as the document; {NULL, 0} for none. Called once before the unit's first
+     * step, so it must be known without extracting the unit. */
+    pith_str (*unit_name)(pith_doc *doc, void *state, uint32_t index);
 } pith_handler;
 
 /* The handlers compiled into this build (generated registry.c), NULL-terminated, and what

@@ -440,6 +440,7 @@ static pith_status step(pith_doc *doc)
     if (doc->unit >= doc->unit_end) return end_document(doc);
     if (!doc->unit_open) {
         pith_ev_unit u = {doc->unit, doc->unit_kind, {NULL, 0}};
+        if (doc->handler->unit_name) u.name = doc->handler->unit_name(doc, doc->state, doc->unit);
         if ((st = pith_emit_raw_begin(doc, PITH_EV_UNIT, &u)) != PITH_OK) return st;
         doc->unit_open = 1;
     }
