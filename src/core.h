@@ -32,10 +32,6 @@ typedef struct pith_handler {
     /* Emit unit `index` (0-based). Return PITH_OK when the unit is complete, PITH_MORE to be
      * called again for the same unit, or an error recorded with pith_fail. */
     pith_status (*unit)(pith_doc *doc, void *state, uint32_t index);
-    /* Optional: the name of unit `index` (a sheet's or slide's name, a page label), UTF-8,
-     * living as long as the document; {NULL, 0} for none. Called once before the unit's first
-     * step, so it must be known without extracting the unit. */
-    pith_str (*unit_name)(pith_doc *doc, void *state, uint32_t index);
 } pith_handler;
 
 /* The handlers compiled into this build (generated registry.c), NULL-terminated, and what
@@ -67,6 +63,11 @@ const pith_options *pith_doc_options(const pith_doc *doc);
 pith_output pith_doc_output(const pith_doc *doc);
 /* Set by a handler's open: how many units, and what they are. */
 void pith_doc_set_units(pith_doc *doc, uint32_t units, pith_unit_kind kind);
+/* Optional, from a handler's open: `name` gives the name of unit `index` (a sheet's or slide's
+ * name, a page label), UTF-8 living as long as the document, {NULL, 0} for none. Called once
+ * before the unit's first step, so it must be known without extracting the unit. */
+typedef pith_str (*pith_unit_namer)(pith_doc *doc, void *state, uint32_t index);
+void pith_doc_set_unit_names(pith_doc *doc, pith_unit_namer name);
 /* The unit being extracted (for messages and warnings). */
 uint32_t pith_doc_unit(const pith_doc *doc);
 

@@ -129,6 +129,7 @@ pith_arena *pith_ser_arena(pith_doc *doc) { return &doc->ctx->ser; }
 const pith_options *pith_doc_options(const pith_doc *doc) { return &doc->opts; }
 pith_output pith_doc_output(const pith_doc *doc) { return doc->opts.output; }
 uint32_t pith_doc_unit(const pith_doc *doc) { return doc->unit; }
+void pith_doc_set_unit_names(pith_doc *doc, pith_unit_namer name) { doc->unit_name = name; }
 pith_format pith_doc_format(const pith_doc *doc) { return doc ? doc->format : PITH_FMT_UNKNOWN; }
 uint32_t pith_doc_units(const pith_doc *doc) { return doc ? doc->units : 0; }
 
@@ -440,7 +441,7 @@ static pith_status step(pith_doc *doc)
     if (doc->unit >= doc->unit_end) return end_document(doc);
     if (!doc->unit_open) {
         pith_ev_unit u = {doc->unit, doc->unit_kind, {NULL, 0}};
-        if (doc->handler->unit_name) u.name = doc->handler->unit_name(doc, doc->state, doc->unit);
+        if (doc->unit_name) u.name = doc->unit_name(doc, doc->state, doc->unit);
         if ((st = pith_emit_raw_begin(doc, PITH_EV_UNIT, &u)) != PITH_OK) return st;
         doc->unit_open = 1;
     }

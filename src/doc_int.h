@@ -68,6 +68,7 @@ struct pith_doc {
     uint32_t unit_end;            /* one past the last unit of the requested range */
     doc_phase phase;
     int unit_open;
+    pith_unit_namer unit_name;  /* set by the handler's open, or NULL */
     pith_status fatal;            /* sticky: the document's fatal status */
     pith_status first_unit_err;   /* the first unit failure, for "nothing could be read" */
     uint32_t units_ok, units_failed;
