@@ -1,0 +1,941 @@
+/* pdf_content.c: the content stream interpreter (ISO 32000-1 §8, §9.3-9.4, §14.6).
+ *
+ * Runs a page's content streams far enough to place its text: the graphics state stack (q, Q,
+ * cm), the text state (Tc Tw Tz TL Tf Tr Ts, also set through an ExtGState's /Font), text
+ * positioning and showing (Td TD Tm T* Tj TJ ' "), Form XObjects (Do, with their /Matrix and
+ * their own /Resources, falling back to the caller's), inline images (skipped), and marked
+ * content whose /ActualText replaces the glyphs inside it. Everything else (paths, colours,
+ * shadings) is ignored. Each glyph goes to the layout in the page's upright space: the crop
+ * box's lower left corner is the origin, /Rotate is applied, y is up.
+ *
+ * Glyph geometry (§9.4.4): Trm = [Tfs·Th 0 0 Tfs 0 Trise] × Tm × CTM; the glyph's origin is
+ * Trm's translation, its size the length of Trm's y axis, its advance tx = ((w0 - Tj/1000)·Tfs
+ * + Tc + Tw)·Th along the text x axis (vertical fonts: ty = (w1 - Tj/1000)·Tfs + Tc + Tw along
+ * -y). The layout gets the glyph's own width (w0·Tfs·Th), so character and word spacing show
+ * as gaps. A TJ adjustment wider than TJ_SPACE em marks a word break.
+ *
+ * Hostile input: Form XObjects run on an explicit frame stack (no recursion), PDF_MAX_NEST
+ * deep; a form already running is not entered again (self- and mutually recursive forms), and
+ * each form runs at most FORM_RUNS times per page, all forms FORM_TOTAL times, so fan-out stays
+ * small; every operator draws work and a page stops after PAGE_MAX_OPS operators. Operands
+ * are parsed in a private arena rolled back after each operator, so a long stream needs no
+ * more memory than its largest operator. A damaged stream keeps what was read (a warning) and
+ * the next stream goes on.
+ */
+#include "pdf.h"
+
+#include <string.h>
+
+#include "utf.h"
+
+#define Q_MAX 128u          /* graphics states saved at once (deeper q's are only counted) */
+#define MAX_OPERANDS 64u    /* operands kept for one operator (more are dropped) */
+#define FORM_RUNS 64u       /* times one form may run on a page */
+#define FORM_TOTAL 4096u    /* form runs per page */
+#define FORM_CACHE 64u      /* decoded forms kept per page */
+#define FONT_IDS 256u       /* fonts given a per-page id */
+#define PAGE_MAX_OPS ((uint64_t)1 << 25)
+#define PARSE_ERRORS 1000u  /* garbage tokens before a stream is given up */
+#define TJ_SPACE 0.2        /* a TJ gap (em) wider than this is a word break */
+
+typedef struct gstate {
+    double ctm[6];
+    double tc, tw, th, tl, ts, tfs;
+    int tr;
+    const pdf_font *font;
+    uint32_t font_slot;     /* index into the interpreter's font table, or NONE */
+} gstate;
+
+typedef struct font_slot {
+    const pdf_font *f;
+    bool vertical, type3;
+    double asc, desc;
+    double wsum;            /* Type3: glyph widths seen, for a size estimate */
+    uint32_t wn;
+} font_slot;
+
+typedef struct frame {
+    pdf_lex lx;
+    const pdf_obj *res;     /* resources of this stream */
+    uint32_t qbase;         /* graphics state depth when it started */
+    const pdf_obj *form;    /* the form XObject running here (NULL for page streams) */
+} frame;
+
+typedef struct form_cache {
+    const pdf_obj *form;
+    const uint8_t *data;
+    size_t len;
+    uint32_t runs;
+} form_cache;
+
+typedef struct interp {
+    pdf_ctx *ctx;
+    pith_doc *doc;
+    pdf_layout *layout;
+    pith_arena ops;         /* operands of the operator being read */
+    gstate gs;
+    gstate stack[Q_MAX];
+    uint32_t qdepth;        /* q's open (may exceed Q_MAX: the excess is only counted) */
+    double tm[6], tlm[6];
+    pdf_obj opnd[MAX_OPERANDS];
+    uint32_t nopnd;
+    frame frames[PDF_MAX_NEST];
+    uint32_t nframes;
+    form_cache forms[FORM_CACHE];
+    uint32_t nforms, form_runs;
+    font_slot fonts[FONT_IDS];
+    uint32_t nfonts;
+    /* Marked content: depth of BMC/BDC, and the /ActualText span being replaced. */
+    uint32_t mc_depth;
+    uint32_t at_depth;      /* mc_depth at which the ActualText span opened, 0 = none */
+    pith_str at_text;
+    bool at_placed;         /* a glyph of the span was shown: where the text goes is known */
+    pdf_placed at_first;    /* that first glyph */
+    double at_end_a;        /* advance covered by the span's glyphs so far */
+    bool pending_space;     /* a TJ gap: the next glyph starts a word */
+    uint32_t seq;
+    uint64_t nops;
+    bool has_images;
+    bool warned_ops, warned_forms, warned_cycle, warned_q;
+} interp;
+
+#define NONE UINT32_MAX
+
+/* MARK: - Matrices */
+
+/* r = a × b (row-vector convention of PDF: [a b c d e f]) */
+static void mat_mul(double r[6], const double a[6], const double b[6])
+{
+    double t[6];
+    t[0] = a[0] * b[0] + a[1] * b[2];
+    t[1] = a[0] * b[1] + a[1] * b[3];
+    t[2] = a[2] * b[0] + a[3] * b[2];
+    t[3] = a[2] * b[1] + a[3] * b[3];
+    t[4] = a[4] * b[0] + a[5] * b[2] + b[4];
+    t[5] = a[4] * b[1] + a[5] * b[3] + b[5];
+    memcpy(r, t, sizeof t);
+}
+
+static void mat_set(double m[6], double a, double b, double c, double d, double e, double f)
+{
+    m[0] = a;
+    m[1] = b;
+    m[2] = c;
+    m[3] = d;
+    m[4] = e;
+    m[5] = f;
+}
+
+static double d_abs(double v) { return v < 0 ? -v : v; }
+
+static double d_len(double x, double y)
+{
+    double v = x * x + y * y, r;
+    if (!(v > 0) || v > 1e30) return 0;
+    r = v > 1 ? v : 1;
+    while (r * r > 4 * v) r *= 0.5;
+    for (int i = 0; i < 8; i++) r = 0.5 * (r + v / r);
+    return r;
+}
+
+/* The page's user space → its upright space: crop box corner at the origin, /Rotate (degrees
+ * clockwise for display) applied. */
+static void page_matrix(const pdf_page *pg, double m[6], double *w, double *h)
+{
+    double x0 = pg->box[0], y0 = pg->box[1];
+    double W = pg->box[2] - pg->box[0], H = pg->box[3] - pg->box[1];
+    switch (pg->rotate) {
+    case 90:
+        mat_set(m, 0, -1, 1, 0, -y0, W + x0);
+        *w = H;
+        *h = W;
+        break;
+    case 180:
+        mat_set(m, -1, 0, 0, -1, W + x0, H + y0);
+        *w = W;
+        *h = H;
+        break;
+    case 270:
+        mat_set(m, 0, 1, -1, 0, H + y0, -x0);
+        *w = H;
+        *h = W;
+        break;
+    default:
+        mat_set(m, 1, 0, 0, 1, -x0, -y0);
+        *w = W;
+        *h = H;
+        break;
+    }
+}
+
+/* MARK: - Operands */
+
+static double num_at(const interp *in, uint32_t i) { return pdf_num(&in->opnd[i], 0); }
+
+/* Operand i as a NUL-terminated name in buf (cap bytes); false when it is not a name. */
+static bool name_at(const interp *in, uint32_t i, char *buf, size_t cap)
+{
+    uint32_t n;
+    const uint8_t *s = pdf_name(&in->opnd[i], &n);
+    if (!s || n + 1 > cap) return false;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return true;
+}
+
+/* The resource `name` of category `cat` ("Font", "XObject", ...) of the running stream, the
+ * page's resources when the stream's own lack it (old files rely on that). raw: unresolved. */
+static const pdf_obj *resource(interp *in, const char *cat, const char *name, bool raw)
+{
+    for (uint32_t k = in->nframes; k-- > 0;) {
+        const pdf_obj *d = pdf_dict_get(in->ctx, in->frames[k].res, cat);
+        if (!pdf_is_dict(d)) continue;
+        const pdf_obj *v = raw ? pdf_dict_get_raw(pdf_dict_of(d), name)
+                               : pdf_dict_get(in->ctx, d, name);
+        if (v->kind != PDF_NULL) return v;
+    }
+    return &pdf_null;
+}
+
+/* MARK: - Fonts */
+
+static pith_status set_font(interp *in, const pdf_obj *ref, double size)
+{
+    pdf_font *f;
+    uint32_t k;
+    in->gs.tfs = size;
+    if (ref->kind == PDF_NULL) {
+        in->gs.font = NULL;
+        in->gs.font_slot = NONE;
+        return PITH_OK;
+    }
+    f = pdf_font_get(in->ctx, ref);
+    if (!f) {
+        pith_status st = pith_doc_status(in->doc);
+        in->gs.font = NULL;
+        in->gs.font_slot = NONE;
+        return st;
+    }
+    in->gs.font = f;
+    for (k = 0; k < in->nfonts; k++)
+        if (in->fonts[k].f == f) break;
+    if (k == in->nfonts) {
+        if (k == FONT_IDS) k = FONT_IDS - 1;  /* beyond: the last slot is reused */
+        else in->nfonts++;
+        font_slot *s = &in->fonts[k];
+        double m[6];
+        memset(s, 0, sizeof *s);
+        s->f = f;
+        s->vertical = pdf_font_vertical(f);
+        pdf_font_matrix(f, m);
+        s->type3 = d_abs(m[0] - 0.001) > 1e-9 || d_abs(m[3] - 0.001) > 1e-9 || m[1] != 0 ||
+                   m[2] != 0;
+        pdf_font_extent(f, &s->asc, &s->desc);
+        if (!(s->asc > 0.2 && s->asc < 2)) s->asc = 0.75;
+        if (!(s->desc < 0 && s->desc > -1)) s->desc = -0.25;
+    }
+    in->gs.font_slot = k;
+    return PITH_OK;
+}
+
+/* MARK: - Showing text */
+
+static pith_status add_glyph(interp *in, pdf_placed *p)
+{
+    p->seq = in->seq++;
+    if (in->at_depth) {
+        /* inside an /ActualText span: remember where it starts and how far it goes */
+        if (!in->at_placed) {
+            in->at_first = *p;
+            in->at_placed = true;
+            in->at_end_a = p->adv;
+        } else {
+            double dx = p->ox - in->at_first.ox, dy = p->oy - in->at_first.oy;
+            double a = dx * in->at_first.ux + dy * in->at_first.uy + p->adv;
+            if (a > in->at_end_a) in->at_end_a = a;
+        }
+        return PITH_OK;
+    }
+    return pdf_layout_add(in->layout, p);
+}
+
+/* Place the span's /ActualText where its first glyph was, spread over the span's width. */
+static pith_status flush_actual_text(interp *in)
+{
+    pith_str t = in->at_text;
+    uint32_t cps[256], n = 0;
+    size_t i = 0;
+    pith_status st;
+    in->at_depth = 0;
+    if (!in->at_placed) return PITH_OK;  /* nothing was drawn: nothing to replace */
+    in->at_placed = false;
+    while (i < t.n && n < 256) {
+        uint32_t c;
+        size_t k = pith_utf8_decode((const uint8_t *)t.p + i, t.n - i, &c);
+        i += k ? k : 1;
+        if (k && c != PITH_UTF8_BAD) cps[n++] = c;
+    }
+    pdf_placed p = in->at_first;
+    double step = n ? in->at_end_a / n : 0;
+    for (uint32_t k = 0; k < n; k++) {
+        p.uni[0] = cps[k];
+        p.nuni = 1;
+        p.adv = step;
+        p.ox = in->at_first.ox + in->at_first.ux * step * k;
+        p.oy = in->at_first.oy + in->at_first.uy * step * k;
+        p.x0 = p.ox;
+        p.x1 = p.ox + in->at_first.ux * step;
+        if (k > 0) p.space_before = false;
+        p.seq = in->seq++;
+        if ((st = pdf_layout_add(in->layout, &p)) != PITH_OK) return st;
+    }
+    return PITH_OK;
+}
+
+static pith_status show_string(interp *in, const pdf_obj *s)
+{
+    const gstate *gs = &in->gs;
+    font_slot *fs;
+    double m[6], trm_scale;
+    size_t i = 0;
+    pith_status st;
+    if (s->kind != PDF_STRING || !s->n) return PITH_OK;
+    if ((st = pith_work(in->doc, s->n)) != PITH_OK) return st;
+    if (!gs->font || gs->font_slot == NONE) return PITH_OK;
+    fs = &in->fonts[gs->font_slot];
+    while (i < s->n) {
+        pdf_glyph g;
+        pdf_placed p;
+        double ux, uy, vx, vy, lu, lv, adv, size, tx;
+        memset(&g, 0, sizeof g);
+        size_t used = pdf_font_next(gs->font, s->u.s + i, s->n - i, &g);
+        if (used < 1) used = 1;
+        i += used;
+        /* M = Tm × CTM; the glyph's origin is (0, Ts) in text space */
+        mat_mul(m, in->tm, gs->ctm);
+        memset(&p, 0, sizeof p);
+        p.ox = gs->ts * m[2] + m[4];
+        p.oy = gs->ts * m[3] + m[5];
+        vx = m[2];
+        vy = m[3];
+        lv = d_len(vx, vy);
+        if (fs->vertical) {
+            ux = -m[2];
+            uy = -m[3];
+            lu = lv;
+            adv = d_abs(g.w1) * d_abs(gs->tfs) * lu;
+            if (adv == 0) adv = d_abs(gs->tfs) * lu;  /* vertical fonts default to 1 em */
+        } else {
+            ux = m[0] * (gs->th < 0 ? -1 : 1);
+            uy = m[1] * (gs->th < 0 ? -1 : 1);
+            lu = d_len(m[0], m[1]);
+            adv = d_abs(g.w0 * gs->tfs * gs->th) * lu;
+        }
+        if (lu > 0) {
+            ux /= lu;
+            uy /= lu;
+        } else {
+            ux = 1;
+            uy = 0;
+        }
+        size = d_abs(gs->tfs) * lv;
+        if (fs->type3) {
+            /* Type3 glyph space says nothing of the em: guess it from the widths, as poppler
+             * does (an average glyph is half an em wide). */
+            if (g.w0 > 0) {
+                fs->wsum += g.w0;
+                fs->wn++;
+            }
+            if (fs->wn) {
+                double f = (fs->wsum / fs->wn) / 0.5;
+                size *= f < 0.05 ? 0.05 : f > 20 ? 20 : f;
+            }
+        }
+        trm_scale = size;
+        p.size = size;
+        p.adv = adv;
+        p.ux = ux;
+        p.uy = uy;
+        p.flip = !fs->vertical && (ux * vy - uy * vx) < 0;
+        {
+            /* the glyph's box: along the direction from the origin, across from the descent
+             * to the ascent (vertical fonts: centred on the origin) */
+            double nx = -uy, ny = ux, lo, hi;
+            if (p.flip) {
+                nx = -nx;
+                ny = -ny;
+            }
+            lo = fs->vertical ? -0.5 * trm_scale : fs->desc * trm_scale;
+            hi = fs->vertical ? 0.5 * trm_scale : fs->asc * trm_scale;
+            double cx[4], cy[4];
+            cx[0] = p.ox + nx * lo;
+            cy[0] = p.oy + ny * lo;
+            cx[1] = p.ox + nx * hi;
+            cy[1] = p.oy + ny * hi;
+            cx[2] = cx[0] + ux * adv;
+            cy[2] = cy[0] + uy * adv;
+            cx[3] = cx[1] + ux * adv;
+            cy[3] = cy[1] + uy * adv;
+            p.x0 = p.x1 = cx[0];
+            p.y0 = p.y1 = cy[0];
+            for (int k = 1; k < 4; k++) {
+                if (cx[k] < p.x0) p.x0 = cx[k];
+                if (cx[k] > p.x1) p.x1 = cx[k];
+                if (cy[k] < p.y0) p.y0 = cy[k];
+                if (cy[k] > p.y1) p.y1 = cy[k];
+            }
+        }
+        p.dir = d_abs(ux) >= d_abs(uy) ? (ux >= 0 ? 0 : 2) : (uy >= 0 ? 1 : 3);
+        p.font = (uint16_t)gs->font_slot;
+        memcpy(p.uni, g.uni, sizeof p.uni);
+        p.nuni = g.nuni > 8 ? 8 : g.nuni;
+        p.space_before = in->pending_space;
+        in->pending_space = false;
+        if (g.space && g.nuni == 0) {
+            /* a code 32 without Unicode still separates words */
+            p.uni[0] = ' ';
+            p.nuni = 1;
+        }
+        if ((st = add_glyph(in, &p)) != PITH_OK) return st;
+        /* advance the text matrix */
+        if (fs->vertical) {
+            double ty = g.w1 * gs->tfs + gs->tc + (g.space ? gs->tw : 0);
+            if (g.w1 == 0) ty = -gs->tfs + gs->tc + (g.space ? gs->tw : 0);
+            in->tm[4] += ty * in->tm[2];
+            in->tm[5] += ty * in->tm[3];
+        } else {
+            tx = (g.w0 * gs->tfs + gs->tc + (g.space ? gs->tw : 0)) * gs->th;
+            in->tm[4] += tx * in->tm[0];
+            in->tm[5] += tx * in->tm[1];
+        }
+    }
+    return PITH_OK;
+}
+
+/* A TJ number: move back by n/1000 em (forward for negative n). */
+static void tj_adjust(interp *in, double n)
+{
+    const gstate *gs = &in->gs;
+    bool vertical = gs->font_slot != NONE && in->fonts[gs->font_slot].vertical;
+    double d = -n / 1000 * gs->tfs;
+    if (vertical) {
+        in->tm[4] += -d * in->tm[2];
+        in->tm[5] += -d * in->tm[3];
+    } else {
+        d *= gs->th;
+        in->tm[4] += d * in->tm[0];
+        in->tm[5] += d * in->tm[1];
+    }
+    if (-n / 1000 > TJ_SPACE) in->pending_space = true;
+}
+
+static void next_line(interp *in, double tx, double ty)
+{
+    double t[6];
+    mat_set(t, 1, 0, 0, 1, tx, ty);
+    mat_mul(in->tlm, t, in->tlm);
+    memcpy(in->tm, in->tlm, sizeof in->tm);
+}
+
+/* MARK: - Inline images */
+
+static bool is_ws(uint8_t c) { return c == 0 || c == 9 || c == 10 || c == 12 || c == 13 || c == 32; }
+static bool is_delim(uint8_t c)
+{
+    return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' || c == '{' ||
+           c == '}' || c == '/' || c == '%';
+}
+
+/* Does "EI" at p (inside [base, end)) end the image: whitespace before, a delimiter or
+ * whitespace after, and what follows looks like content (no binary bytes)? */
+static bool ei_at(const uint8_t *base, const uint8_t *p, const uint8_t *end)
+{
+    if (end - p < 2 || p[0] != 'E' || p[1] != 'I') return false;
+    if (p > base && !is_ws(p[-1])) return false;
+    if (end - p > 2 && !is_ws(p[2]) && !is_delim(p[2])) return false;
+    for (const uint8_t *q = p + 2; q < end && q < p + 2 + 48; q++)
+        if (*q > 126 || (*q < 32 && !is_ws(*q))) return false;
+    return true;
+}
+
+/* After "BI": read the image dictionary up to "ID", then skip the data to after "EI". */
+static pith_status skip_inline_image(interp *in, frame *fr)
+{
+    pdf_lex *lx = &fr->lx;
+    int64_t hint = -1;
+    bool key = true;
+    const uint8_t *p;
+    in->has_images = true;
+    for (uint32_t k = 0; k < 512; k++) {
+        pdf_obj o;
+        pith_status st = pdf_parse(lx, &o, true);
+        if (st == PITH_E_LIMIT || st == PITH_E_NOMEM) return st;
+        if (st != PITH_OK || (o.kind == PDF_NULL && lx->p >= lx->end)) {
+            lx->p = lx->end;
+            return PITH_OK;
+        }
+        if (o.kind == PDF_OP) {
+            if (o.n == 2 && memcmp(o.u.s, "ID", 2) == 0) break;
+            if (o.n == 2 && memcmp(o.u.s, "EI", 2) == 0) return PITH_OK;
+            key = true;
+            continue;
+        }
+        if (key && o.kind == PDF_NAME &&
+            ((o.n == 1 && o.u.s[0] == 'L') || (o.n == 6 && memcmp(o.u.s, "Length", 6) == 0))) {
+            pdf_obj v;
+            st = pdf_parse(lx, &v, true);
+            if (st == PITH_E_LIMIT || st == PITH_E_NOMEM) return st;
+            if (v.kind == PDF_INT && v.u.i >= 0) hint = v.u.i;
+            continue;
+        }
+        key = !key;
+    }
+    /* one whitespace byte after ID, then the data */
+    if (lx->p < lx->end && is_ws(*lx->p)) lx->p++;
+    p = lx->p;
+    if (hint >= 0 && (uint64_t)hint <= (uint64_t)(lx->end - p)) {
+        const uint8_t *q = p + hint;
+        /* the hint is usually exact: EI follows after whitespace */
+        for (const uint8_t *r = q; r < lx->end && r < q + 8; r++)
+            if (ei_at(p, r, lx->end) || (r[0] == 'E' && lx->end - r >= 2 && r[1] == 'I')) {
+                lx->p = r + 2;
+                return pith_work(in->doc, (uint64_t)hint);
+            }
+    }
+    for (const uint8_t *q = p; q + 1 < lx->end; q++) {
+        if (*q == 'E' && ei_at(p, q, lx->end)) {
+            lx->p = q + 2;
+            return pith_work(in->doc, (uint64_t)(q - p));
+        }
+    }
+    lx->p = lx->end;
+    return pith_warn(in->doc, PITH_E_FORMAT, 0, "pdf content: inline image without EI");
+}
+
+/* MARK: - XObjects and marked content */
+
+static pith_status push_stream(interp *in, const uint8_t *data, size_t len, const pdf_obj *res,
+                               const pdf_obj *form)
+{
+    frame *fr = &in->frames[in->nframes++];
+    pdf_lex_init(&fr->lx, in->doc, &in->ops, data, len, 0);
+    fr->res = res;
+    fr->qbase = in->qdepth;
+    fr->form = form;
+    return PITH_OK;
+}
+
+static void op_q(interp *in)
+{
+    if (in->qdepth < Q_MAX) in->stack[in->qdepth] = in->gs;
+    in->qdepth++;
+}
+
+static void op_Q(interp *in)
+{
+    uint32_t base = in->nframes ? in->frames[in->nframes - 1].qbase : 0;
+    if (in->qdepth <= base) return;  /* unbalanced Q: ignored */
+    in->qdepth--;
+    if (in->qdepth < Q_MAX) in->gs = in->stack[in->qdepth];
+}
+
+static pith_status run_form(interp *in, const pdf_obj *xo)
+{
+    const uint8_t *data = NULL;
+    size_t len = 0;
+    form_cache *fc = NULL;
+    pith_status st;
+    double m[6];
+    const pdf_obj *mat, *res;
+    for (uint32_t k = 0; k < in->nframes; k++) {
+        if (in->frames[k].form == xo) {
+            if (!in->warned_cycle) {
+                in->warned_cycle = true;
+                return pith_warn(in->doc, PITH_E_FORMAT, 0,
+                                 "pdf content: form XObject draws itself, not entered again");
+            }
+            return PITH_OK;
+        }
+    }
+    if (in->nframes >= PDF_MAX_NEST || in->form_runs >= FORM_TOTAL) {
+        if (!in->warned_forms) {
+            in->warned_forms = true;
+            return pith_warn(in->doc, PITH_E_LIMIT, 0,
+                             "pdf content: form XObjects nested or repeated too much "
+                             "(depth %u, runs %u), the rest skipped",
+                             (unsigned)in->nframes, (unsigned)in->form_runs);
+        }
+        return PITH_OK;
+    }
+    for (uint32_t k = 0; k < in->nforms; k++)
+        if (in->forms[k].form == xo) fc = &in->forms[k];
+    if (fc && fc->runs >= FORM_RUNS) {
+        if (!in->warned_forms) {
+            in->warned_forms = true;
+            return pith_warn(in->doc, PITH_E_LIMIT, 0,
+                             "pdf content: a form XObject drawn more than %u times on a page, "
+                             "the rest skipped", (unsigned)FORM_RUNS);
+        }
+        return PITH_OK;
+    }
+    if (fc) {
+        data = fc->data;
+        len = fc->len;
+    } else {
+        st = pdf_stream_decode(in->ctx, xo, NULL, &data, &len);
+        if (st == PITH_E_LIMIT || st == PITH_E_NOMEM) return st;
+        if (st != PITH_OK) {
+            data = NULL;
+            len = 0;
+            if ((st = pith_warn(in->doc, st, 0, "pdf content: form XObject unreadable")) !=
+                PITH_OK)
+                return st;
+        }
+        if (in->nforms < FORM_CACHE) {
+            fc = &in->forms[in->nforms++];
+            fc->form = xo;
+            fc->data = data;
+            fc->len = len;
+            fc->runs = 0;
+        }
+    }
+    if (fc) fc->runs++;
+    in->form_runs++;
+    if (!data || !len) return PITH_OK;
+    op_q(in);
+    mat = pdf_dict_get(in->ctx, xo, "Matrix");
+    if (pdf_array_len(mat) == 6) {
+        for (uint32_t k = 0; k < 6; k++) m[k] = pdf_num(pdf_array_get(in->ctx, mat, k), 0);
+        mat_mul(in->gs.ctm, m, in->gs.ctm);
+    }
+    res = pdf_dict_get(in->ctx, xo, "Resources");
+    if (!pdf_is_dict(res)) res = NULL;
+    /* the form runs between a q and a Q of its own: its frame starts above that q */
+    st = push_stream(in, data, len, res, xo);
+    in->frames[in->nframes - 1].qbase = in->qdepth - 1;
+    return st;
+}
+
+static pith_status op_Do(interp *in)
+{
+    char name[128];
+    const pdf_obj *xo, *sub;
+    if (in->nopnd < 1 || !name_at(in, in->nopnd - 1, name, sizeof name)) return PITH_OK;
+    xo = resource(in, "XObject", name, false);
+    if (xo->kind != PDF_STREAM) return PITH_OK;
+    sub = pdf_dict_get(in->ctx, xo, "Subtype");
+    if (pdf_is_name(sub, "Image")) {
+        in->has_images = true;
+        return PITH_OK;
+    }
+    if (!pdf_is_name(sub, "Form") && sub->kind != PDF_NULL) return PITH_OK;
+    return run_form(in, xo);
+}
+
+static pith_status op_BDC(interp *in)
+{
+    const pdf_obj *props, *at;
+    in->mc_depth++;
+    if (in->at_depth || in->nopnd < 2) return PITH_OK;
+    props = &in->opnd[in->nopnd - 1];
+    if (props->kind == PDF_NAME) {
+        char name[128];
+        if (!name_at(in, in->nopnd - 1, name, sizeof name)) return PITH_OK;
+        props = resource(in, "Properties", name, false);
+    }
+    if (!pdf_is_dict(props)) return PITH_OK;
+    at = pdf_dict_get(in->ctx, props, "ActualText");
+    if (at->kind != PDF_STRING) return PITH_OK;
+    in->at_text = pdf_text_string(pith_scratch_arena(in->doc), at->u.s, at->n);
+    in->at_depth = in->mc_depth;
+    in->at_placed = false;
+    return PITH_OK;
+}
+
+static pith_status op_EMC(interp *in)
+{
+    pith_status st = PITH_OK;
+    if (!in->mc_depth) return PITH_OK;
+    if (in->at_depth == in->mc_depth) st = flush_actual_text(in);
+    in->mc_depth--;
+    return st;
+}
+
+static pith_status op_gs(interp *in)
+{
+    char name[128];
+    const pdf_obj *gsd, *f;
+    if (in->nopnd < 1 || !name_at(in, in->nopnd - 1, name, sizeof name)) return PITH_OK;
+    gsd = resource(in, "ExtGState", name, false);
+    f = pdf_dict_get(in->ctx, gsd, "Font");
+    if (pdf_array_len(f) == 2) {
+        const pdf_obj *ref = f->kind == PDF_ARRAY ? &f->u.items[0] : &pdf_null;
+        return set_font(in, ref, pdf_num(pdf_array_get(in->ctx, f, 1), in->gs.tfs));
+    }
+    return PITH_OK;
+}
+
+/* MARK: - Operators */
+
+static bool op_is(const pdf_obj *op, const char *s)
+{
+    size_t n = strlen(s);
+    return op->n == n && memcmp(op->u.s, s, n) == 0;
+}
+
+static pith_status run_op(interp *in, const pdf_obj *op, frame *fr)
+{
+    uint32_t n = in->nopnd;
+    gstate *gs = &in->gs;
+    const uint8_t *s = op->u.s;
+    pith_status st = PITH_OK;
+    if (op->n == 0 || op->n > 3) return PITH_OK;
+    switch (s[0]) {
+    case 'q':
+        if (op->n == 1) op_q(in);
+        break;
+    case 'Q':
+        if (op->n == 1) op_Q(in);
+        break;
+    case 'c':
+        if (op_is(op, "cm") && n >= 6) {
+            double m[6];
+            for (uint32_t k = 0; k < 6; k++) m[k] = num_at(in, n - 6 + k);
+            mat_mul(gs->ctm, m, gs->ctm);
+        }
+        break;
+    case 'B':
+        if (op_is(op, "BT")) {
+            mat_set(in->tm, 1, 0, 0, 1, 0, 0);
+            mat_set(in->tlm, 1, 0, 0, 1, 0, 0);
+        } else if (op_is(op, "BI")) {
+            st = skip_inline_image(in, fr);
+        } else if (op_is(op, "BMC")) {
+            in->mc_depth++;
+        } else if (op_is(op, "BDC")) {
+            st = op_BDC(in);
+        }
+        break;
+    case 'E':
+        if (op_is(op, "EMC")) st = op_EMC(in);
+        break;
+    case 'T':
+        if (op->n != 2) break;
+        switch (s[1]) {
+        case 'c':
+            if (n >= 1) gs->tc = num_at(in, n - 1);
+            break;
+        case 'w':
+            if (n >= 1) gs->tw = num_at(in, n - 1);
+            break;
+        case 'z':
+            if (n >= 1) gs->th = num_at(in, n - 1) / 100;
+            break;
+        case 'L':
+            if (n >= 1) gs->tl = num_at(in, n - 1);
+            break;
+        case 'r':
+            if (n >= 1) gs->tr = (int)pdf_int(&in->opnd[n - 1], 0);
+            break;
+        case 's':
+            if (n >= 1) gs->ts = num_at(in, n - 1);
+            break;
+        case 'f':
+            if (n >= 2) {
+                char name[128];
+                const pdf_obj *ref = &pdf_null;
+                if (name_at(in, n - 2, name, sizeof name)) ref = resource(in, "Font", name, true);
+                st = set_font(in, ref, num_at(in, n - 1));
+            }
+            break;
+        case 'd':
+            if (n >= 2) next_line(in, num_at(in, n - 2), num_at(in, n - 1));
+            break;
+        case 'D':
+            if (n >= 2) {
+                gs->tl = -num_at(in, n - 1);
+                next_line(in, num_at(in, n - 2), num_at(in, n - 1));
+            }
+            break;
+        case 'm':
+            if (n >= 6) {
+                for (uint32_t k = 0; k < 6; k++) in->tm[k] = num_at(in, n - 6 + k);
+                memcpy(in->tlm, in->tm, sizeof in->tm);
+            }
+            break;
+        case '*':
+            next_line(in, 0, -gs->tl);
+            break;
+        case 'j':
+            if (n >= 1) st = show_string(in, &in->opnd[n - 1]);
+            break;
+        case 'J':
+            if (n >= 1 && in->opnd[n - 1].kind == PDF_ARRAY) {
+                const pdf_obj *a = &in->opnd[n - 1];
+                for (uint32_t k = 0; k < a->n && st == PITH_OK; k++) {
+                    const pdf_obj *it = &a->u.items[k];
+                    if (it->kind == PDF_STRING) st = show_string(in, it);
+                    else if (it->kind == PDF_INT || it->kind == PDF_REAL)
+                        tj_adjust(in, pdf_num(it, 0));
+                }
+            }
+            break;
+        default:
+            break;
+        }
+        break;
+    case '\'':
+        if (op->n == 1) {
+            next_line(in, 0, -gs->tl);
+            if (n >= 1) st = show_string(in, &in->opnd[n - 1]);
+        }
+        break;
+    case '"':
+        if (op->n == 1 && n >= 3) {
+            gs->tw = num_at(in, n - 3);
+            gs->tc = num_at(in, n - 2);
+            next_line(in, 0, -gs->tl);
+            st = show_string(in, &in->opnd[n - 1]);
+        }
+        break;
+    case 'D':
+        if (op_is(op, "Do")) st = op_Do(in);
+        break;
+    case 'g':
+        if (op_is(op, "gs")) st = op_gs(in);
+        break;
+    default:
+        break;
+    }
+    return st;
+}
+
+/* Run the frames until the stack is empty. */
+static pith_status run(interp *in)
+{
+    uint32_t errors = 0;
+    pith_arena_mark mk = pith_arena_mark_get(&in->ops);
+    while (in->nframes) {
+        frame *fr = &in->frames[in->nframes - 1];
+        pdf_obj o;
+        pith_status st;
+        if (in->nopnd == 0) mk = pith_arena_mark_get(&in->ops);
+        const uint8_t *before = fr->lx.p;
+        st = pdf_parse(&fr->lx, &o, true);
+        if (st == PITH_E_LIMIT || st == PITH_E_NOMEM) return st;
+        if (st == PITH_E_FORMAT) {
+            if (fr->lx.p == before && fr->lx.p < fr->lx.end) fr->lx.p++;
+            if (++errors > PARSE_ERRORS) {
+                fr->lx.p = fr->lx.end;
+                st = pith_warn(in->doc, PITH_E_FORMAT, 0,
+                               "pdf content: stream is garbage, the rest of it skipped");
+                if (st != PITH_OK) return st;
+            }
+            continue;
+        }
+        if (st == PITH_E_TRUNCATED || (st == PITH_OK && o.kind == PDF_NULL &&
+                                       fr->lx.p >= fr->lx.end)) {
+            if (st == PITH_E_TRUNCATED &&
+                (st = pith_warn(in->doc, PITH_E_TRUNCATED, 0,
+                                "pdf content: stream ends inside an object")) != PITH_OK)
+                return st;
+            /* end of this stream: a form's own q/Q closes, its marked content with it */
+            if (fr->form) {
+                while (in->qdepth > fr->qbase) {
+                    in->qdepth--;
+                    if (in->qdepth < Q_MAX) in->gs = in->stack[in->qdepth];
+                }
+            }
+            in->nframes--;
+            in->nopnd = 0;
+            pith_arena_release(&in->ops, mk);
+            continue;
+        }
+        if (st != PITH_OK) return st;
+        if (o.kind != PDF_OP) {
+            if (in->nopnd < MAX_OPERANDS) in->opnd[in->nopnd++] = o;
+            continue;
+        }
+        if (++in->nops > PAGE_MAX_OPS) {
+            in->nframes = 0;
+            return pith_warn(in->doc, PITH_E_LIMIT, 0,
+                             "pdf content: page stops after %llu operators",
+                             (unsigned long long)PAGE_MAX_OPS);
+        }
+        if ((st = pith_work(in->doc, 1)) != PITH_OK) return st;
+        st = run_op(in, &o, fr);
+        in->nopnd = 0;
+        if (st != PITH_OK) return st;
+        /* operands and anything the operator parsed are gone: the arena goes back. A Do may
+         * have pushed a frame; its lexer allocates from here on, which is fine. */
+        pith_arena_release(&in->ops, mk);
+    }
+    return PITH_OK;
+}
+
+/* MARK: - The page */
+
+static pith_status run_page(interp *in, const pdf_page *pg)
+{
+    const pdf_obj *contents = pdf_dict_get(in->ctx, pg->dict, "Contents");
+    uint32_t n = contents->kind == PDF_ARRAY ? contents->n : 1;
+    pith_status st;
+    if (n > 100000) n = 100000;
+    for (uint32_t k = 0; k < n; k++) {
+        const pdf_obj *s = contents->kind == PDF_ARRAY ? pdf_array_get(in->ctx, contents, k)
+                                                       : contents;
+        const uint8_t *data;
+        size_t len;
+        if (s->kind != PDF_STREAM) continue;
+        st = pdf_stream_decode(in->ctx, s, NULL, &data, &len);
+        if (st == PITH_E_LIMIT || st == PITH_E_NOMEM) return st;
+        if (pith_doc_status(in->doc) != PITH_OK) return pith_doc_status(in->doc);
+        if (st != PITH_OK) {
+            if ((st = pith_warn(in->doc, st, 0, "pdf content: content stream %u unreadable",
+                                (unsigned)k)) != PITH_OK)
+                return st;
+            continue;
+        }
+        if ((st = push_stream(in, data, len, pg->resources, NULL)) != PITH_OK) return st;
+        if ((st = run(in)) != PITH_OK) return st;
+        if (pith_doc_status(in->doc) != PITH_OK) return pith_doc_status(in->doc);
+    }
+    if (in->at_depth) return flush_actual_text(in);
+    return PITH_OK;
+}
+
+pith_status pdf_content_page(pdf_ctx *ctx, uint32_t index, bool *has_images)
+{
+    pith_doc *doc = ctx->doc;
+    const pdf_page *pg;
+    interp *in;
+    double w, h;
+    pith_status st;
+    if (has_images) *has_images = false;
+    if (index >= ctx->npages) return PITH_OK;
+    pg = &ctx->pages[index];
+    in = pith_scratch_alloc(doc, sizeof *in);
+    if (!in) return pith_alloc_failed(doc, sizeof *in);
+    memset(in, 0, sizeof *in);
+    in->ctx = ctx;
+    in->doc = doc;
+    page_matrix(pg, in->gs.ctm, &w, &h);
+    in->gs.th = 1;
+    in->gs.font_slot = NONE;
+    mat_set(in->tm, 1, 0, 0, 1, 0, 0);
+    mat_set(in->tlm, 1, 0, 0, 1, 0, 0);
+    in->layout = pdf_layout_new(doc, w, h);
+    if (!in->layout) return pith_alloc_failed(doc, sizeof *in);
+    pith_arena_init(&in->ops, pith_scratch_arena(doc)->budget, 0);
+    st = run_page(in, pg);
+    pith_arena_finish(&in->ops);
+    if (has_images) *has_images = in->has_images;
+    if (st == PITH_OK || (st != PITH_E_LIMIT && st != PITH_E_NOMEM && st != PITH_E_ABORTED &&
+                          st != PITH_E_NEED_PACK && pith_doc_status(doc) == PITH_OK)) {
+        /* what was read is laid out, also when the page broke off */
+        pith_status st2 = pdf_layout_emit(in->layout, index);
+        ctx->page_chars = pdf_layout_chars(in->layout);
+        if (st2 != PITH_OK) return st2;
+    }
+    return st;
+}

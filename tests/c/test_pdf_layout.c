@@ -1,0 +1,457 @@
+/* test_pdf_layout.c: the PDF text layout (pdf_layout.c) on synthetic glyphs, placed by hand
+ * through a scripted handler: words from gaps, lines by baseline, paragraphs by spacing, two
+ * columns, fake bold, right-to-left, rotated and vertical text, superscripts, headings,
+ * positions, and hostile glyph sets. Expected texts are written from the page drawn. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc_util.h"
+#include "../../handlers/pdf/pdf.h"
+#include "utf.h"
+
+/* MARK: - A page of glyphs */
+
+typedef struct page {
+    pdf_placed *g;
+    uint32_t n, cap;
+} page;
+
+static void page_put(page *p, const pdf_placed *g)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 256;
+        p->g = realloc(p->g, p->cap * sizeof *p->g);
+        cr_assert(p->g != NULL);
+    }
+    p->g[p->n] = *g;
+    p->g[p->n].seq = p->n;
+    p->n++;
+}
+
+/* One glyph of code point c at origin (x, y), writing direction (ux, uy), advance adv. */
+static void glyph_at(page *p, uint32_t c, double x, double y, double size, double adv,
+                     double ux, double uy)
+{
+    pdf_placed g;
+    memset(&g, 0, sizeof g);
+    g.uni[0] = c;
+    g.nuni = 1;
+    g.size = size;
+    g.ox = x;
+    g.oy = y;
+    g.adv = adv;
+    g.ux = ux;
+    g.uy = uy;
+    g.x0 = x;
+    g.x1 = x + adv * ux;
+    g.y0 = y - 0.2 * size;
+    g.y1 = y + 0.8 * size;
+    page_put(p, &g);
+}
+
+/* UTF-8 text s drawn from (x, y) along (ux, uy): each character advances 0.5 em, a space
+ * 0.3 em and draws no glyph unless with_spaces. Returns the end along the direction. */
+static double text_dir(page *p, const char *s, double x, double y, double size, double ux,
+                       double uy, bool with_spaces)
+{
+    size_t n = strlen(s), i = 0;
+    while (i < n) {
+        uint32_t c;
+        size_t k = pith_utf8_decode((const uint8_t *)s + i, n - i, &c);
+        i += k ? k : 1;
+        if (c == ' ') {
+            if (with_spaces) glyph_at(p, ' ', x, y, size, 0.3 * size, ux, uy);
+            x += 0.3 * size * ux;
+            y += 0.3 * size * uy;
+            continue;
+        }
+        glyph_at(p, c, x, y, size, 0.5 * size, ux, uy);
+        x += 0.5 * size * ux;
+        y += 0.5 * size * uy;
+    }
+    return ux != 0 ? x : y;
+}
+
+static double text_at(page *p, const char *s, double x, double y, double size)
+{
+    return text_dir(p, s, x, y, size, 1, 0, false);
+}
+
+/* MARK: - Running a page through the layout */
+
+typedef struct run_state {
+    page *p;
+} run_state;
+
+static pith_status l_open(pith_doc *doc, const uint8_t *data, size_t len, void **state)
+{
+    (void)len;
+    *state = (void *)(uintptr_t)data;
+    pith_doc_set_units(doc, 1, PITH_UNIT_PAGE);
+    return PITH_OK;
+}
+
+static pith_status l_unit(pith_doc *doc, void *state, uint32_t index)
+{
+    page *p = state;
+    pdf_layout *l = pdf_layout_new(doc, 612, 792);
+    pith_status st;
+    if (!l) return pith_doc_status(doc);
+    for (uint32_t i = 0; i < p->n; i++)
+        if ((st = pdf_layout_add(l, &p->g[i])) != PITH_OK) return st;
+    return pdf_layout_emit(l, index);
+}
+
+static const pith_handler layout_handler = {"layout", l_open, l_unit};
+
+static doc_result run_page(page *p, pith_output out, uint32_t flags)
+{
+    pith_options o = pith_options_default();
+    o.output = out;
+    o.flags = flags;
+    return doc_run_with(&layout_handler, PITH_FMT_PDF, p, sizeof *p, o);
+}
+
+/* The page's text output, checked equal to want. */
+static void expect_text(page *p, const char *want)
+{
+    doc_result r = run_page(p, PITH_OUT_TEXT, 0);
+    cr_assert_eq(r.next_st, PITH_OK, "status %d: %s", r.next_st, r.err);
+    cr_expect_str_eq(r.text.p, want);
+    doc_result_free(&r);
+    free(p->g);
+}
+
+/* MARK: - Words and lines */
+
+Test(pdf_layout, words_from_gaps_without_space_glyphs)
+{
+    page p = {0};
+    text_at(&p, "Hello world again", 72, 700, 10);
+    expect_text(&p, "Hello world again\n");
+}
+
+Test(pdf_layout, space_glyph_ends_a_word)
+{
+    page p = {0};
+    /* "ab", a space glyph, then "cd" drawn right after the a-b pair with no gap at all. */
+    glyph_at(&p, 'a', 72, 700, 10, 5, 1, 0);
+    glyph_at(&p, 'b', 77, 700, 10, 5, 1, 0);
+    glyph_at(&p, ' ', 82, 700, 10, 0, 1, 0);
+    glyph_at(&p, 'c', 82, 700, 10, 5, 1, 0);
+    glyph_at(&p, 'd', 87, 700, 10, 5, 1, 0);
+    expect_text(&p, "ab cd\n");
+}
+
+Test(pdf_layout, kerning_gaps_stay_inside_words)
+{
+    page p = {0};
+    double x = 72;
+    const char *w = "kerned";
+    for (size_t i = 0; w[i]; i++) {
+        glyph_at(&p, (uint8_t)w[i], x, 700, 10, 5, 1, 0);
+        x += 5 + ((i & 1) ? 0.4 : -0.3);  /* small kerns both ways */
+    }
+    expect_text(&p, "kerned\n");
+}
+
+Test(pdf_layout, lines_by_baseline_whatever_the_stream_order)
+{
+    page p = {0};
+    text_at(&p, "second line", 72, 688, 10);
+    text_at(&p, "first line", 72, 700, 10);
+    /* a word of the first line drawn last, slightly off its baseline */
+    text_at(&p, "end", 130, 700.4, 10);
+    expect_text(&p, "first line end\nsecond line\n");
+}
+
+Test(pdf_layout, glyphs_drawn_in_random_order)
+{
+    page p = {0};
+    const char *s = "scrambled";
+    uint32_t order[] = {4, 0, 8, 2, 6, 1, 7, 3, 5};
+    for (uint32_t k = 0; k < 9; k++)
+        glyph_at(&p, (uint8_t)s[order[k]], 72 + 5 * order[k], 700, 10, 5, 1, 0);
+    expect_text(&p, "scrambled\n");
+}
+
+Test(pdf_layout, paragraphs_by_spacing)
+{
+    page p = {0};
+    text_at(&p, "one of a paragraph", 72, 700, 10);
+    text_at(&p, "two of a paragraph", 72, 688, 10);
+    text_at(&p, "another paragraph", 72, 660, 10);
+    expect_text(&p, "one of a paragraph\ntwo of a paragraph\n\nanother paragraph\n");
+}
+
+Test(pdf_layout, superscript_stays_on_its_line)
+{
+    page p = {0};
+    double x = text_at(&p, "E=mc", 72, 700, 10);
+    glyph_at(&p, '2', x, 703.5, 7, 3.5, 1, 0);
+    text_at(&p, "is famous", x + 3.5 + 3, 700, 10);
+    text_at(&p, "next line", 72, 688, 10);
+    expect_text(&p, "E=mc2 is famous\nnext line\n");
+}
+
+Test(pdf_layout, fake_bold_overprint_dropped)
+{
+    page p = {0};
+    text_at(&p, "Bold title", 72, 700, 12);
+    text_at(&p, "Bold title", 72.4, 700, 12);     /* a second pass, 0.4 pt to the right */
+    text_at(&p, "Bold title", 72.8, 700.2, 12);   /* and a third */
+    expect_text(&p, "Bold title\n");
+}
+
+Test(pdf_layout, doubled_glyphs_in_stream_dropped)
+{
+    page p = {0};
+    const char *s = "double";
+    for (size_t i = 0; s[i]; i++) {
+        glyph_at(&p, (uint8_t)s[i], 72 + 5 * i, 700, 10, 5, 1, 0);
+        glyph_at(&p, (uint8_t)s[i], 72.3 + 5 * i, 700, 10, 5, 1, 0);
+    }
+    expect_text(&p, "double\n");
+}
+
+/* MARK: - Columns and order */
+
+Test(pdf_layout, two_columns_not_interleaved)
+{
+    page p = {0};
+    char tx[64];
+    text_at(&p, "A Title Across Both Columns", 200, 740, 16);
+    /* drawn line by line across the page, left then right, as some producers do */
+    for (int i = 0; i < 6; i++) {
+        snprintf(tx, sizeof tx, "left line %d of the first column", i);
+        text_at(&p, tx, 72, 700 - 12 * i, 10);
+        snprintf(tx, sizeof tx, "right line %d of the second one", i);
+        text_at(&p, tx, 320, 700 - 12 * i, 10);
+    }
+    text_at(&p, "a footer under both", 250, 100, 10);
+    expect_text(&p, "A Title Across Both Columns\n\n"
+                    "left line 0 of the first column\nleft line 1 of the first column\n"
+                    "left line 2 of the first column\nleft line 3 of the first column\n"
+                    "left line 4 of the first column\nleft line 5 of the first column\n\n"
+                    "right line 0 of the second one\nright line 1 of the second one\n"
+                    "right line 2 of the second one\nright line 3 of the second one\n"
+                    "right line 4 of the second one\nright line 5 of the second one\n\n"
+                    "a footer under both\n");
+}
+
+Test(pdf_layout, two_columns_with_offset_baselines)
+{
+    page p = {0};
+    char tx[64];
+    for (int i = 0; i < 5; i++) {
+        snprintf(tx, sizeof tx, "right %d", i);
+        text_at(&p, tx, 320, 695 - 12 * i, 10);
+    }
+    for (int i = 0; i < 5; i++) {
+        snprintf(tx, sizeof tx, "left %d", i);
+        text_at(&p, tx, 72, 700 - 12 * i, 10);
+    }
+    expect_text(&p, "left 0\nleft 1\nleft 2\nleft 3\nleft 4\n\nright 0\nright 1\nright 2\nright 3\n"
+                    "right 4\n");
+}
+
+Test(pdf_layout, header_row_left_to_right)
+{
+    page p = {0};
+    text_at(&p, "Journal", 72, 760, 9);
+    text_at(&p, "page 5", 320, 760, 9);
+    /* the body spans the text width, under both ends of the header */
+    text_at(&p, "body text under the header line, as wide as the page is", 72, 700, 10);
+    text_at(&p, "and a second line of the body text that is also wide enough", 72, 688, 10);
+    /* a single wide gap with nothing like it above or below is not a column gap */
+    expect_text(&p, "Journal page 5\n\nbody text under the header line, as wide as the page "
+                    "is\nand a second line of the body text that is also wide enough\n");
+}
+
+/* MARK: - Directions */
+
+Test(pdf_layout, hebrew_visual_order_to_logical)
+{
+    page p = {0};
+    /* logical "שלום עולם" (shalom olam): drawn left to right on the page, the last letter
+     * of the last word first */
+    static const uint32_t vis[] = {0x05DD, 0x05DC, 0x05D5, 0x05E2, ' ', 0x05DD, 0x05D5, 0x05DC,
+                                   0x05E9};
+    double x = 300;
+    for (size_t i = 0; i < sizeof vis / sizeof *vis; i++) {
+        if (vis[i] == ' ') {
+            x += 3;
+            continue;
+        }
+        glyph_at(&p, vis[i], x, 700, 10, 5, 1, 0);
+        x += 5;
+    }
+    expect_text(&p, "שלום עולם\n");
+}
+
+Test(pdf_layout, rtl_line_keeps_latin_runs)
+{
+    page p = {0};
+    /* logical: "בלשון עברית R ו Python" → visual, left to right: "Python ו R תירבע ןושלב" */
+    static const uint32_t vis[] = {'P', 'y', 't', 'h', 'o', 'n', ' ', 0x05D5, ' ', 'R', ' ',
+                                   0x05EA, 0x05D9, 0x05E8, 0x05D1, 0x05E2, ' ',
+                                   0x05DF, 0x05D5, 0x05E9, 0x05DC, 0x05D1};
+    double x = 100;
+    for (size_t i = 0; i < sizeof vis / sizeof *vis; i++) {
+        if (vis[i] == ' ') {
+            x += 3;
+            continue;
+        }
+        glyph_at(&p, vis[i], x, 700, 10, 5, 1, 0);
+        x += 5;
+    }
+    expect_text(&p, "בלשון עברית R ו Python\n");
+}
+
+Test(pdf_layout, rotated_90_text_reads_upwards)
+{
+    page p = {0};
+    /* two lines written bottom to top (direction +y); the second line is to the right */
+    text_dir(&p, "rotated text", 100, 200, 10, 0, 1, false);
+    text_dir(&p, "second line", 112, 200, 10, 0, 1, false);
+    expect_text(&p, "rotated text\nsecond line\n");
+}
+
+Test(pdf_layout, upside_down_text)
+{
+    page p = {0};
+    text_dir(&p, "upside down", 300, 400, 10, -1, 0, false);
+    text_dir(&p, "next line", 300, 412, 10, -1, 0, false);
+    expect_text(&p, "upside down\nnext line\n");
+}
+
+Test(pdf_layout, vertical_columns_right_to_left)
+{
+    page p = {0};
+    /* Japanese vertical writing: columns go down, the first column is the rightmost */
+    text_dir(&p, "日本語", 200, 700, 10, 0, -1, false);
+    text_dir(&p, "縦書き", 185, 700, 10, 0, -1, false);
+    expect_text(&p, "日本語\n縦書き\n");
+}
+
+Test(pdf_layout, rotated_text_beside_normal_text)
+{
+    page p = {0};
+    text_at(&p, "main body of the page", 72, 700, 10);
+    text_dir(&p, "margin note", 30, 300, 8, 0, 1, false);
+    expect_text(&p, "main body of the page\n\nmargin note\n");
+}
+
+Test(pdf_layout, angled_text_line)
+{
+    page p = {0};
+    /* 30 degrees: cos 0.8660, sin 0.5 */
+    text_dir(&p, "slanted words here", 100, 100, 10, 0.8660254, 0.5, false);
+    expect_text(&p, "slanted words here\n");
+}
+
+/* MARK: - Headings and positions */
+
+Test(pdf_layout, heading_by_font_size)
+{
+    page p = {0};
+    text_at(&p, "Big Title", 72, 740, 24);
+    text_at(&p, "Section One", 72, 700, 14);
+    text_at(&p, "body text of the section goes here", 72, 680, 10);
+    text_at(&p, "and continues on a second line", 72, 668, 10);
+    doc_result r = run_page(&p, PITH_OUT_MARKDOWN, 0);
+    cr_assert_eq(r.next_st, PITH_OK, "%s", r.err);
+    cr_expect(strstr(r.text.p, "# Big Title\n") != NULL, "got: %s", r.text.p);
+    cr_expect(strstr(r.text.p, "## Section One\n") != NULL, "got: %s", r.text.p);
+    cr_expect(strstr(r.text.p, "\nbody text of the section goes here") != NULL, "got: %s",
+              r.text.p);
+    cr_expect(strstr(r.text.p, "#") == strstr(r.text.p, "# Big"), "got: %s", r.text.p);
+    doc_result_free(&r);
+    free(p.g);
+}
+
+Test(pdf_layout, no_heading_for_uniform_text)
+{
+    page p = {0};
+    text_at(&p, "all the same size", 72, 700, 10);
+    text_at(&p, "all the same size too", 72, 660, 10);
+    doc_result r = run_page(&p, PITH_OUT_MARKDOWN, 0);
+    cr_expect(strchr(r.text.p, '#') == NULL, "got: %s", r.text.p);
+    doc_result_free(&r);
+    free(p.g);
+}
+
+Test(pdf_layout, positions_in_json)
+{
+    page p = {0};
+    text_at(&p, "positioned", 72, 700, 10);
+    doc_result r = run_page(&p, PITH_OUT_JSONL, PITH_OPT_POSITIONS);
+    cr_assert_eq(r.next_st, PITH_OK, "%s", r.err);
+    cr_expect(strstr(r.text.p, "\"page\":1") != NULL, "got: %s", r.text.p);
+    cr_expect(strstr(r.text.p, "\"bbox\":[72,698,122,708]") != NULL, "got: %s", r.text.p);
+    cr_expect(strstr(r.text.p, "\"text\":\"positioned\"") != NULL, "got: %s", r.text.p);
+    doc_result_free(&r);
+    free(p.g);
+}
+
+/* MARK: - Hostile glyph sets */
+
+Test(pdf_layout, empty_page_emits_nothing)
+{
+    page p = {0};
+    expect_text(&p, "");
+}
+
+Test(pdf_layout, non_finite_coordinates_dropped)
+{
+    page p = {0};
+    double nan = 0.0 / 0.0, inf = 1.0 / 0.0;
+    text_at(&p, "kept", 72, 700, 10);
+    glyph_at(&p, 'x', nan, 700, 10, 5, 1, 0);
+    glyph_at(&p, 'y', 80, inf, 10, 5, 1, 0);
+    glyph_at(&p, 'z', 80, 700, 10, nan, 1, 0);
+    expect_text(&p, "kept\n");
+}
+
+Test(pdf_layout, many_glyphs_on_one_spot_stay_fast)
+{
+    page p = {0};
+    /* 200,000 different glyphs piled at one point: no quadratic blow-up */
+    for (uint32_t i = 0; i < 200000; i++) glyph_at(&p, 'a' + i % 26, 100, 100, 10, 5, 1, 0);
+    doc_result r = run_page(&p, PITH_OUT_TEXT, 0);
+    cr_expect_eq(r.next_st, PITH_OK, "%s", r.err);
+    cr_expect(r.text.n > 0);
+    doc_result_free(&r);
+    free(p.g);
+}
+
+Test(pdf_layout, many_lines_and_blocks_stay_fast)
+{
+    page p = {0};
+    char tx[32];
+    /* a grid of 40 x 400 numbers: many blocks, reading order falls back to a sort */
+    for (int row = 0; row < 400; row++)
+        for (int col = 0; col < 40; col++) {
+            snprintf(tx, sizeof tx, "%d", row * 40 + col);
+            text_at(&p, tx, 10 + col * 40, 2000 - row * 5, 4);
+        }
+    doc_result r = run_page(&p, PITH_OUT_TEXT, 0);
+    cr_expect_eq(r.next_st, PITH_OK, "%s", r.err);
+    cr_expect(strstr(r.text.p, "15999") != NULL);
+    doc_result_free(&r);
+    free(p.g);
+}
+
+Test(pdf_layout, zero_size_and_zero_advance)
+{
+    page p = {0};
+    glyph_at(&p, 'a', 72, 700, 0, 0, 1, 0);
+    glyph_at(&p, 'b', 72, 700, 0, 0, 1, 0);
+    glyph_at(&p, 'c', 72, 700, 0, 0, 0, 0);  /* no direction */
+    doc_result r = run_page(&p, PITH_OUT_TEXT, 0);
+    cr_expect_eq(r.next_st, PITH_OK, "%s", r.err);
+    cr_expect(strchr(r.text.p, 'a') != NULL, "got: %s", r.text.p);
+    doc_result_free(&r);
+    free(p.g);
+}
