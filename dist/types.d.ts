@@ -16,9 +16,10 @@ export type PithStatusName =
   | 'PITH_E_NEED_PACK';
 
 /** Codes a PithError carries: a C status, or one of the JS-only codes
- *  PITH_E_ABI (the .wasm does not match this module) and PITH_E_LOAD (the .wasm or a data pack
- *  could not be fetched or read). */
-export type PithErrorCode = Exclude<PithStatusName, 'PITH_OK'> | 'PITH_E_ABI' | 'PITH_E_LOAD';
+ *  PITH_E_ABI (the .wasm does not match this module), PITH_E_LOAD (the .wasm or a data pack
+ *  could not be fetched or read) and PITH_E_WORKER (pith/worker: the document's worker crashed
+ *  or trapped, and was replaced). */
+export type PithErrorCode = Exclude<PithStatusName, 'PITH_OK'> | 'PITH_E_ABI' | 'PITH_E_LOAD' | 'PITH_E_WORKER';
 
 /** Every error pith throws or rejects with. An abort (AbortSignal) has code PITH_E_ABORTED and
  *  name 'AbortError'. */
