@@ -539,6 +539,14 @@ static pith_status meta_names(xlsx_state *s, const char *key, bool hidden_only)
     return pith_doc_add_meta(doc, key, b.p, b.n);
 }
 
+/* A sheet's unit is named after the sheet (the UNIT event of JSON and HTML output). */
+static pith_str sheet_name(pith_doc *doc, void *state, uint32_t index)
+{
+    (void)doc;
+    const xlsx_state *s = state;
+    return index < s->nsheets ? s->sheets[index].name : (pith_str){NULL, 0};
+}
+
 static pith_status xlsx_open(pith_doc *doc, const uint8_t *data, size_t len, void **out)
 {
     xlsx_state *s = pith_doc_calloc(doc, sizeof *s);
@@ -590,6 +598,7 @@ static pith_status xlsx_open(pith_doc *doc, const uint8_t *data, size_t len, voi
     if ((st = meta_names(s, "sheet_names", false)) != PITH_OK) return st;
     if ((st = meta_names(s, "hidden_sheets", true)) != PITH_OK) return st;
     pith_doc_set_units(doc, s->nsheets, PITH_UNIT_SHEET);
+    pith_doc_set_unit_names(doc, sheet_name);
     return PITH_OK;
 }
 

@@ -101,6 +101,14 @@ pith_status pdf_ctx_open(pith_doc *doc, const uint8_t *data, size_t len, pdf_ctx
     return PITH_OK;
 }
 
+/* A page's unit is named by its page label ("iv", "A-3") when the document has labels. */
+static pith_str page_label(pith_doc *doc, void *state, uint32_t index)
+{
+    (void)doc;
+    const pdf_ctx *ctx = state;
+    return index < ctx->npages ? ctx->pages[index].label : (pith_str){NULL, 0};
+}
+
 static pith_status pdf_open(pith_doc *doc, const uint8_t *data, size_t len, void **state)
 {
     pdf_ctx *ctx;
@@ -110,6 +118,7 @@ static pith_status pdf_open(pith_doc *doc, const uint8_t *data, size_t len, void
      * JS loader and the CLI fetch a pack and retry only when pith_open names one. */
     if ((st = pdf_cjk_check_packs(ctx)) != PITH_OK) return st;
     pith_doc_set_units(doc, ctx->npages, PITH_UNIT_PAGE);
+    pith_doc_set_unit_names(doc, page_label);
     *state = ctx;
     return PITH_OK;
 }

@@ -410,6 +410,12 @@ Test(xlsx, sheets_in_workbook_order_with_names_in_metadata)
     cr_expect(strstr(r.meta.p, "sheet_names=Zeta\nAlpha & Co\n") != NULL, "%s", r.meta.p);
     cr_expect_str_eq(doc_meta(&r, "hidden_sheets", v, sizeof v), "Alpha & Co");
     doc_result_free(&r);
+    /* each sheet's unit carries its name */
+    r = run_buf(&z, PITH_OUT_JSONL);
+    cr_expect(strstr(r.text.p, "\"index\":0,\"kind\":\"sheet\",\"name\":\"Zeta\"") != NULL, "%s",
+              r.text.p);
+    cr_expect(strstr(r.text.p, "\"kind\":\"sheet\",\"name\":\"Alpha & Co\"") != NULL, "%s", r.text.p);
+    doc_result_free(&r);
     free(z.p);
     free(s1);
     free(s2);
