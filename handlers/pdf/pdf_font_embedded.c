@@ -217,6 +217,87 @@ static void post_names(emb *e, const pith_rd *post, uint32_t ngid)
     o->ngid_names = n;
 }
 
+/* MARK: - TrueType without cmap or post */
+
+/* A subset TrueType font that kept neither cmap nor post (Acrobat Distiller writes them for
+ * CID fonts without /ToUnicode) still has its original glyph order, and most Latin fonts
+ * (Microsoft's core fonts, Segoe, Calibri, Cambria...) start with the 258 standard Macintosh
+ * glyphs in that order, as a 'post' format 1 table would say. The order is taken only when
+ * the advance widths in 'hmtx' (subsetters keep the whole table) show it: the ten digits
+ * share one width, accented letters have their base letter's width, and 'm' is wider than
+ * 'i' (not a monospaced or empty table, where every check would pass). pdftotext gives the
+ * glyph ids as text for these fonts (an alphabet shifted by 29). */
+
+/* Standard Macintosh glyph ids with the same advance: an accented letter and its base
+ * letter, and pairs of quotes. The first rows check ids up to 129 (ASCII and the accented
+ * letters of Mac Roman), the rest the upper ids 130..257, where fonts part ways more often
+ * (Segoe UI leaves the standard order near 138): each range is taken only if it passes. */
+#define MAC_LOW_PAIRS 31u
+static const uint8_t mac_same_width[][2] = {
+    {98, 36}, {99, 36}, {100, 38}, {101, 40}, {102, 49}, {103, 50}, {104, 56},
+    {105, 68}, {106, 68}, {107, 68}, {108, 68}, {109, 68}, {110, 68}, {111, 70},
+    {112, 72}, {113, 72}, {114, 72}, {115, 72}, {120, 81}, {121, 82}, {122, 82},
+    {123, 82}, {124, 82}, {125, 82}, {126, 88}, {127, 88}, {128, 88}, {129, 88},
+    {116, 117}, {116, 118}, {116, 119},
+    /* upper */
+    {173, 36}, {174, 36}, {175, 50}, {199, 36}, {200, 40}, {201, 36}, {202, 40},
+    {203, 40}, {204, 44}, {205, 44}, {206, 44}, {207, 44}, {208, 50}, {209, 50},
+    {211, 50}, {212, 56}, {213, 56}, {214, 56}, {180, 181}, {182, 183}, {186, 92},
+    {187, 60}, {228, 54}, {229, 86}, {230, 61}, {231, 93}, {235, 60}, {236, 92},
+};
+
+/* Advance width of glyph g from hmtx (n long metrics), or UINT32_MAX when out of range. */
+static uint32_t hmtx_width(const pith_rd *hmtx, uint32_t nlong, uint32_t g)
+{
+    uint64_t at = (uint64_t)(g < nlong ? g : nlong - 1) * 4;
+    if (nlong == 0 || at + 2 > pith_rd_size(hmtx)) return UINT32_MAX;
+    return be16(hmtx->base + at);
+}
+
+/* Whether 9 in 10 of pairs [from, to) have equal widths. */
+static bool mac_pairs(const pith_rd *hmtx, uint32_t nlong, uint32_t from, uint32_t to)
+{
+    uint32_t same = 0;
+    for (uint32_t i = from; i < to; i++) {
+        uint32_t a = hmtx_width(hmtx, nlong, mac_same_width[i][0]);
+        if (a != UINT32_MAX && a == hmtx_width(hmtx, nlong, mac_same_width[i][1])) same++;
+    }
+    return same * 10 >= (to - from) * 9;
+}
+
+/* How many glyph ids (0, 130, 138 or 258) follow the standard Macintosh order by the widths. */
+static uint32_t mac_order(const pith_rd *hhea, const pith_rd *hmtx, uint32_t ngid)
+{
+    pith_rd h = *hhea;
+    if (ngid < 130) return 0;
+    pith_rd_skip(&h, 34);
+    uint32_t nlong = pith_rd_u16be(&h);
+    if (h.bad || nlong < 130 || nlong > ngid) return 0;
+    uint32_t w0 = hmtx_width(hmtx, nlong, 19);
+    for (uint32_t g = 20; g <= 28; g++)
+        if (hmtx_width(hmtx, nlong, g) != w0) return 0;
+    uint32_t wi = hmtx_width(hmtx, nlong, 76), wm = hmtx_width(hmtx, nlong, 80);
+    if (w0 == UINT32_MAX || wi == UINT32_MAX || wm == UINT32_MAX || wm <= wi) return 0;
+    if (!mac_pairs(hmtx, nlong, 0, MAC_LOW_PAIRS)) return 0;
+    /* cent and sterling (132, 133) on the digits' width take the ids up to germandbls */
+    if (nlong < 138 || hmtx_width(hmtx, nlong, 132) != w0 || hmtx_width(hmtx, nlong, 133) != w0)
+        return 130;
+    uint32_t all = (uint32_t)(sizeof mac_same_width / sizeof mac_same_width[0]);
+    if (nlong < 258 || !mac_pairs(hmtx, nlong, MAC_LOW_PAIRS, all)) return 138;
+    uint32_t en = hmtx_width(hmtx, nlong, 178), em = hmtx_width(hmtx, nlong, 179);
+    return en < em ? 258 : 138;
+}
+
+static void mac_names(emb *e, uint32_t n)
+{
+    pdf_embedded *o = e->out;
+    o->gid_names = alloc0(e, n, sizeof *o->gid_names);
+    if (!o->gid_names) return;
+    for (uint32_t g = 0; g < n; g++)
+        o->gid_names[g] = pdf_mac_glyph_names_text + pdf_mac_glyph_names[g];
+    o->ngid_names = n;
+}
+
 /* MARK: - CFF */
 
 typedef struct cff_index {
@@ -443,8 +524,9 @@ static pith_status sfnt_parse(emb *e, const uint8_t *data, size_t len)
     pith_rd_skip(&r, 6);
     if (r.bad || ntab > SFNT_TABLES_MAX || (size_t)ntab * 16 > pith_rd_left(&r))
         return bad(e, "truetype: table directory out of bounds");
-    pith_rd cmap = {0}, post = {0}, maxp = {0}, cff = {0};
+    pith_rd cmap = {0}, post = {0}, maxp = {0}, cff = {0}, hhea = {0}, hmtx = {0};
     bool have_cmap = false, have_post = false, have_maxp = false, have_cff = false;
+    bool have_hmtx = false;
     for (uint32_t i = 0; i < ntab; i++) {
         uint32_t t = pith_rd_u32be(&r);
         pith_rd_skip(&r, 4);
@@ -460,6 +542,8 @@ static pith_status sfnt_parse(emb *e, const uint8_t *data, size_t len)
         if (t == tag("post")) post = tb, have_post = true;
         if (t == tag("maxp")) maxp = tb, have_maxp = true;
         if (t == tag("CFF ")) cff = tb, have_cff = true;
+        if (t == tag("hhea")) hhea = tb;
+        if (t == tag("hmtx")) hmtx = tb, have_hmtx = true;
     }
     uint32_t ngid = NGLYPHS_MAX - 1;
     if (have_maxp) {
@@ -477,9 +561,14 @@ static pith_status sfnt_parse(emb *e, const uint8_t *data, size_t len)
     }
     if (have_post && !o->gid_names) post_names(e, &post, ngid);
     if (e->st) return e->st;
-    /* No cmap and no post names (subset CID fonts often keep neither): nothing to give, and
-     * nothing wrong with the font either, so no warning. */
-    if (!have_cmap) return PITH_OK;
+    /* No cmap and no post names (subset CID fonts often keep neither): the standard
+     * Macintosh order when the widths show it, else nothing to give, and nothing wrong with
+     * the font either, so no warning. */
+    if (!have_cmap) {
+        uint32_t n = !o->gid_names && !have_cff && have_hmtx ? mac_order(&hhea, &hmtx, ngid) : 0;
+        if (n) mac_names(e, n);
+        return e->st;
+    }
     /* Subtables by platform/encoding: (3,10) or (3,1) Unicode, (3,0) symbol, (1,0) Mac. */
     pith_rd c = cmap;
     pith_rd_skip(&c, 2);
