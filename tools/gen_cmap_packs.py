@@ -5,13 +5,17 @@
 
 Writes dist/data/cmap-japan1.bin, cmap-gb1.bin, cmap-cns1.bin, cmap-korea1.bin (one pack per
 character collection) and handlers/pdf/pdf_cjk_names.h (which pack each CMap name needs, so a
-document can ask for the right pack before it has it). Source: Debian's poppler-data (Adobe's
-cmap-resources, BSD-3-Clause): cMap/Adobe-<Ordering>/* and cidToUnicode/Adobe-<Ordering>.
+document can ask for the right pack before it has it). Source: Debian's poppler-data, its
+cMap/Adobe-<Ordering>/* files only (Adobe's cmap-resources: "Copyright: 1990-2018, Adobe Systems
+Incorporated." under BSD-3-Clause in Debian's copyright file). poppler-data's cidToUnicode/*
+files (Glyph & Cog, GPL-2) are not read: the CID -> Unicode tables come from Adobe's own
+cMap/Adobe-<Ordering>/Adobe-<Ordering>-UCS2 CMaps.
 
 A CMap is taken when it maps codes to CIDs (begincidrange/begincidchar, or only /usecmap of
 such a CMap, as the Hojo -V files do); the *-UCS2 and Adobe-*-<enc> files map CIDs or codes to
-Unicode and are left out. notdefrange entries are kept as ranges (they map control codes to
-CID 1 and the like) below the cidrange/cidchar entries they overlap. /usecmap is kept as a
+Unicode and get no record (Adobe-<Ordering>-UCS2 gives the CID -> Unicode section, below).
+notdefrange entries are kept as ranges (they map control codes to CID 1 and the like) below
+the cidrange/cidchar entries they overlap. /usecmap is kept as a
 link to the parent's record in the same pack (the -V CMaps are a few hundred vertical forms over
 their -H parent), so the reader looks a code up in the CMap, then in its parent, and so on.
 Adjacent entries with consecutive codes and CIDs are merged into one range.
@@ -47,12 +51,18 @@ field below before anything is read; a violation is "pack: cmap-japan1: <reason>
     ranges: u32 lo, u32 hi, u32 cid | bytes << 24  (a code of `bytes` bytes read big-endian;
       lo <= hi; sorted by (bytes, lo) without overlap; cid + hi - lo < 2^24)
     record length = 8 + 12 * codespace count + 12 * range count
-  CID -> Unicode section (poppler-data's cidToUnicode: one code point per CID)
+  CID -> Unicode section (Adobe-<Ordering>-UCS2: a CID maps to 1 to 4 code points)
     u32 n, u32 m, u16 bmp[n] (padded to 4 bytes), then m pairs {u32 cid, u32 code point}
-    bmp[cid] is the CID's code point (never a surrogate), 0 when unknown or supplementary;
-    the pairs, sorted by cid without repeats, hold the code points 0x10000-0x10FFFF.
+    bmp[cid] is the CID's code point when that is one BMP code point (never a surrogate), else
+    0; the pairs, sorted by cid, hold the other CIDs: a supplementary code point, or a
+    sequence of 2 to 4 code points as that many pairs of the same cid, in order (a cid
+    repeats at most 4 times; code points 1-0x10FFFF, no surrogates).
     length = 8 + 2 * n (+ 2 when n is odd) + 8 * m. (Runs of consecutive CIDs and code points
     were tried first: 15,000 runs of 12 bytes for Japan1, where the plain array is 46 KB.)
+    The UCS2 CMaps are bfchar/bfrange from a 2-byte code (the CID) to a UTF-16BE string;
+    a string that decodes to U+FFFD (Adobe's "no Unicode", e.g. CID 0) or to more than 4
+    code points (18 Japan1 CIDs: squared katakana words like "オングストローム", fractions
+    like "10/11") is left out, so the CID has no Unicode, as 0 says in the table.
 The output is deterministic (same poppler-data, same bytes).
 """
 
@@ -167,24 +177,60 @@ def flatten(cm, path):
     return merged
 
 
-def read_unicode(path):
-    """The CID -> Unicode section: BMP values by CID, then the supplementary ones apart."""
-    bmp, astral = [], []
-    for cid, line in enumerate(open(path).read().split('\n')):
-        line = line.strip()
-        cp = int(line.split()[0], 16) if line else 0
-        if 0xD800 <= cp <= 0xDFFF or cp > 0x10FFFF:
-            cp = 0
-        bmp.append(cp if cp <= 0xFFFF else 0)
-        if cp > 0xFFFF:
-            astral.append((cid, cp))
-    while bmp and bmp[-1] == 0:
-        bmp.pop()
-    out = struct.pack('<II', len(bmp), len(astral))
+UNI_MAX = 4  # code points per CID: pdf_cjk_unicode_map's out[4]
+FFFD = '\ufffd'
+
+
+def read_ucs2(path):
+    """{cid: code points} of an Adobe-<Ordering>-UCS2 CMap (CID codes to UTF-16BE strings)."""
+    data = re.sub(rb'%[^\r\n]*', b'', open(path, 'rb').read())
+    out = {}
+    blocks = list(re.finditer(rb'begin(bfchar|bfrange)(.*?)end\1', data, re.S))
+    assert blocks, path
+    for blk in blocks:
+        assert b'[' not in blk.group(2), f'{path}: bfrange with an array'
+        hexes = [bytes.fromhex(h.decode()) for h in re.findall(rb'<([0-9a-fA-F]*)>', blk.group(2))]
+        step = 2 if blk.group(1) == b'bfchar' else 3
+        assert len(hexes) % step == 0, path
+        for k in range(0, len(hexes), step):
+            lo, hi, dst = hexes[k], hexes[k + step - 2], hexes[k + step - 1]
+            assert len(lo) == len(hi) == 2 and len(dst) % 2 == 0 and dst, path
+            lo, hi = int.from_bytes(lo, 'big'), int.from_bytes(hi, 'big')
+            # bfrange steps the destination's last UTF-16 unit as a 16-bit number: Adobe's
+            # UCS2 CMaps carry past its low byte (Japan1 "<55e6> <55e7> <73ff>" is U+73FF,
+            # U+7400), where ISO 32000-1 9.10.3 speaks of the last byte. The unit never
+            # passes 0xFFFF, and a stepped low surrogate must stay one (strict decode).
+            last = int.from_bytes(dst[-2:], 'big')
+            assert lo <= hi and last + hi - lo <= 0xFFFF, path
+            for cid in range(lo, hi + 1):
+                unit = (last + cid - lo).to_bytes(2, 'big')
+                s = (dst[:-2] + unit).decode('utf-16-be')  # strict: no lone surrogate
+                assert cid not in out, f'{path}: cid {cid} twice'
+                out[cid] = [ord(ch) for ch in s]
+    return out
+
+
+def unicode_section(path):
+    """The CID -> Unicode section: one BMP code point by CID in the array, the rest as pairs."""
+    bmp, pairs = [], []
+    for cid, cps in sorted(read_ucs2(path).items()):
+        # Ideographic variation selectors (U+E0100-E01EF) pick a glyph variant; extracted text
+        # is for reading and searching, where an invisible selector after a character only
+        # breaks matches (pdftotext and pdf.js give the bare character too).
+        cps = [c for c in cps if not 0xE0100 <= c <= 0xE01EF] or cps
+        if cps == [ord(FFFD)] or len(cps) > UNI_MAX:
+            continue
+        assert all(0 < c <= 0x10FFFF and not 0xD800 <= c <= 0xDFFF for c in cps)
+        if len(cps) == 1 and cps[0] <= 0xFFFF:
+            bmp += [0] * (cid + 1 - len(bmp))
+            bmp[cid] = cps[0]
+        else:
+            pairs += [(cid, c) for c in cps]
+    out = struct.pack('<II', len(bmp), len(pairs))
     out += struct.pack(f'<{len(bmp)}H', *bmp)
     if len(bmp) % 2:
         out += b'\0\0'
-    out += b''.join(struct.pack('<II', c, cp) for c, cp in astral)
+    out += b''.join(struct.pack('<II', c, cp) for c, cp in pairs)
     return out
 
 
@@ -317,7 +363,8 @@ def build(ordering):
         for b, lo, hi, c in ranges:
             rec += struct.pack('<III', lo, hi, c | b << 24)
         records.append((n, rec, parent))
-    uni = read_unicode(os.path.join(SRC, 'cidToUnicode', 'Adobe-' + ordering))
+    ucs2 = 'Adobe-' + ordering + '-UCS2'
+    uni = unicode_section(os.path.join(d, ucs2))
     header_len, dir_len = 48, 36 * len(records)
     off = header_len + dir_len
     directory, body = b'', b''

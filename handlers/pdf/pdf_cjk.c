@@ -1,11 +1,12 @@
 /* pdf_cjk.c: predefined CJK CMaps and CID → Unicode from the cmap-<collection> data packs.
  *
  * ISO 32000-1 §9.7.5.2 (predefined CMaps), §9.7.6.2 (codespace ranges decide how many bytes a
- * code has), §9.10.2 (CID → Unicode through the collection's table, the way poppler and MuPDF
- * use Adobe's cidToUnicode files). The pack format is written down in tools/gen_cmap_packs.py;
- * this file checks it before reading: the header and every directory entry's bounds whenever a
- * pack is used, the sort order and bounds of every range of each record a lookup will read
- * (the CMap and its parent chain, at most PACK_DEPTH records), and every CID → Unicode entry.
+ * code has), §9.10.2 (CID → Unicode through the collection's Adobe-<Ordering>-UCS2 CMap, as
+ * MuPDF does: 1 to 4 code points per CID). The pack format is written down in
+ * tools/gen_cmap_packs.py; this file checks it before reading: the header and every directory
+ * entry's bounds whenever a pack is used, the sort order and bounds of every range of each
+ * record a lookup will read (the CMap and its parent chain, at most PACK_DEPTH records), and
+ * every CID → Unicode entry.
  * Lookups are binary searches over checked records, so they draw no work; checking draws work
  * per range. Nothing is copied out of the pack: the caller keeps it alive with the document.
  */
@@ -25,6 +26,7 @@
 #define PACK_DEPTH 8u
 #define CS_MAX 16u
 #define NONE 0xFFFFFFFFu
+#define UNI_MAX 4u  /* code points of one CID: pdf_cjk_unicode_map's out[4] */
 
 enum { FORM_RAW = 0, FORM_UTF8 = 1, FORM_UTF16 = 2 };
 
@@ -55,10 +57,11 @@ struct pdf_cjk_cmap {
 };
 
 struct pdf_cjk_unicode {
-    const uint8_t *bmp;     /* u16 per CID, checked: no surrogates */
+    const uint8_t *bmp;    /* u16 per CID, checked: no surrogates */
     uint32_t nbmp;
-    const uint8_t *astral;  /* {u32 cid, u32 code point}, checked: sorted, supplementary */
-    uint32_t nastral;
+    const uint8_t *pairs;  /* {u32 cid, u32 code point}, checked: sorted by cid, a cid at most
+                            * UNI_MAX times (a sequence, in order), code points valid */
+    uint32_t npairs;
 };
 
 static uint32_t le16(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
@@ -133,8 +136,8 @@ static const char *check_header(const uint8_t *d, size_t len, int coll, pack_vie
     if (v->uni_off < PACK_HEADER || v->uni_off > len || v->uni_off % 4 != 0 ||
         v->uni_len > len - v->uni_off || v->uni_len < 8)
         return "unicode table out of bounds";
-    uint64_t nbmp = le32(d + v->uni_off), nastral = le32(d + v->uni_off + 4);
-    if (8 + (nbmp + 1) / 2 * 4 + nastral * 8 != v->uni_len) return "unicode table of the wrong size";
+    uint64_t nbmp = le32(d + v->uni_off), npairs = le32(d + v->uni_off + 4);
+    if (8 + (nbmp + 1) / 2 * 4 + npairs * 8 != v->uni_len) return "unicode table of the wrong size";
     for (uint32_t i = 0; i < v->ncmaps; i++) {
         const uint8_t *e = d + v->dir + (size_t)i * DIR_ENTRY;
         uint32_t off = le32(e + 24), n = le32(e + 28), parent = le32(e + 32);
@@ -369,17 +372,24 @@ const pdf_cjk_unicode *pdf_cjk_unicode_get(pdf_ctx *ctx, const char *ro, size_t 
         return NULL;
     }
     const uint8_t *t = v.d + v.uni_off;
-    uint32_t nbmp = le32(t), nastral = le32(t + 4);
-    const uint8_t *bmp = t + 8, *astral = bmp + (size_t)(nbmp + 1) / 2 * 4;
-    if ((*st = pith_work(ctx->doc, (uint64_t)nbmp + nastral + 1)) != PITH_OK) return NULL;
+    uint32_t nbmp = le32(t), npairs = le32(t + 4);
+    const uint8_t *bmp = t + 8, *pairs = bmp + (size_t)(nbmp + 1) / 2 * 4;
+    if ((*st = pith_work(ctx->doc, (uint64_t)nbmp + npairs + 1)) != PITH_OK) return NULL;
     for (uint32_t i = 0; !why && i < nbmp; i++) {
         uint32_t cp = le16(bmp + 2 * (size_t)i);
         if (cp >= 0xD800 && cp <= 0xDFFF) why = "bad unicode table (a surrogate)";
     }
-    for (uint32_t i = 0; !why && i < nastral; i++) {
-        uint32_t cid = le32(astral + 8 * (size_t)i), cp = le32(astral + 8 * (size_t)i + 4);
-        if ((i > 0 && cid <= le32(astral + 8 * (size_t)(i - 1))) || cp < 0x10000 || cp > 0x10FFFF)
-            why = "bad unicode table (supplementary pairs)";
+    uint32_t run = 0;  /* pairs so far of the current cid */
+    for (uint32_t i = 0; !why && i < npairs; i++) {
+        uint32_t cid = le32(pairs + 8 * (size_t)i), cp = le32(pairs + 8 * (size_t)i + 4);
+        uint32_t prev = i > 0 ? le32(pairs + 8 * (size_t)(i - 1)) : 0;
+        run = i > 0 && cid == prev ? run + 1 : 1;
+        if (i > 0 && cid < prev)
+            why = "bad unicode table (pairs not sorted)";
+        else if (run > UNI_MAX)
+            why = "bad unicode table (more than 4 code points for a cid)";
+        else if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            why = "bad unicode table (a pair's code point)";
     }
     if (why) {
         *st = pack_error(ctx, coll, why);
@@ -392,8 +402,8 @@ const pdf_cjk_unicode *pdf_cjk_unicode_get(pdf_ctx *ctx, const char *ro, size_t 
     }
     u->bmp = bmp;
     u->nbmp = nbmp;
-    u->astral = astral;
-    u->nastral = nastral;
+    u->pairs = pairs;
+    u->npairs = npairs;
     return u;
 }
 
@@ -404,19 +414,19 @@ uint32_t pdf_cjk_unicode_map(const pdf_cjk_unicode *u, uint32_t cid, uint32_t ou
         out[0] = cp;
         return 1;
     }
-    uint32_t lo = 0, hi = u->nastral;
+    /* The first pair of the cid (lower bound), then the rest of its sequence. */
+    uint32_t lo = 0, hi = u->npairs;
     while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2, c = le32(u->astral + 8 * (size_t)mid);
-        if (cid < c) {
-            hi = mid;
-        } else if (cid > c) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (le32(u->pairs + 8 * (size_t)mid) < cid)
             lo = mid + 1;
-        } else {
-            out[0] = le32(u->astral + 8 * (size_t)mid + 4);
-            return 1;
-        }
+        else
+            hi = mid;
     }
-    return 0;
+    uint32_t k = 0;
+    for (; k < UNI_MAX && lo + k < u->npairs && le32(u->pairs + 8 * (size_t)(lo + k)) == cid; k++)
+        out[k] = le32(u->pairs + 8 * (size_t)(lo + k) + 4);
+    return k;
 }
 
 /* MARK: - Packs a document needs */

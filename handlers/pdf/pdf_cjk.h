@@ -1,8 +1,9 @@
 /* pdf_cjk.h: the predefined CJK CMaps and CID → Unicode tables, from data packs (internal).
  *
  * ISO 32000-1 §9.7.5.2 lists the predefined CMaps (90ms-RKSJ-H, UniGB-UCS2-H, ...); their
- * code → CID tables and each character collection's CID → Unicode table come from
- * poppler-data (Adobe's cmap-resources) through one data pack per collection: "cmap-japan1",
+ * code → CID tables and each character collection's CID → Unicode table (its
+ * Adobe-<Ordering>-UCS2 CMap) come from poppler-data's cMap folder (Adobe's cmap-resources,
+ * BSD-3-Clause) through one data pack per collection: "cmap-japan1",
  * "cmap-gb1", "cmap-cns1", "cmap-korea1" (dist/data/cmap-<collection>.bin, written by
  * tools/gen_cmap_packs.py, format described there). Packs are never inside a .wasm: the caller
  * gives them in pith_options.packs. Which collection a CMap name belongs to is known without

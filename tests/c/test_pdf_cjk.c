@@ -1,9 +1,10 @@
 /* test_pdf_cjk.c: the PDF handler's predefined CJK CMap packs (pdf_cjk.c) and embedded font
  * program tables (pdf_font_embedded.c).
  *
- * Expected values come from poppler-data's own files, read and parsed here independently of
- * tools/gen_cmap_packs.py (every cidrange/cidchar of every packed CMap, every line of the
- * cidToUnicode tables), and from font programs built byte by byte in this file, whose
+ * Expected values come from poppler-data's cMap files (Adobe's), read and parsed here
+ * independently of tools/gen_cmap_packs.py (every cidrange/cidchar of every packed CMap, every
+ * bfchar/bfrange of the Adobe-<Ordering>-UCS2 CID → Unicode CMaps), from entries of those
+ * files read by eye, and from font programs built byte by byte in this file, whose
  * glyph names and code points are known by construction. Hostile cases (suites
  * pdf_cjk_hostile, pdf_embedded_hostile) corrupt one field each.
  */
@@ -364,54 +365,207 @@ Test(pdf_cjk, missing_pack_is_need_pack_naming_it)
     cr_assert(strstr(err, "needs data pack cmap-japan1") != NULL, "%s", err);
 }
 
-/* MARK: - CID → Unicode against poppler-data */
+/* MARK: - CID → Unicode against Adobe's UCS2 CMaps */
 
-typedef struct uni_ud { int coll; } uni_ud;
+/* One CID of an Adobe-<Ordering>-UCS2 CMap: its UTF-16BE string decoded (n 0: not mapped). */
+typedef struct src_uni { uint32_t n, cp[16]; } src_uni;
+#define UCS2_CIDS 65536u  /* the CMaps' codespace is <0000> <FFFF> */
+
+/* Hex digits s[0..e) as big-endian 16-bit units; returns how many. */
+static uint32_t hex_units(const char *s, const char *e, uint32_t *u, uint32_t cap)
+{
+    uint32_t v, bytes, n = 0;
+    cr_assert_eq((e - s) % 4, 0, "odd UTF-16 string <%.*s>", (int)(e - s), s);
+    for (; s < e; s += 4) {
+        cr_assert_lt(n, cap);
+        hexval(s, s + 4, &v, &bytes);
+        u[n++] = v;
+    }
+    return n;
+}
+
+/* UTF-16 units to code points (a lone surrogate fails the test). */
+static void utf16_decode(const uint32_t *u, uint32_t nu, src_uni *out, uint32_t cid)
+{
+    out->n = 0;
+    for (uint32_t i = 0; i < nu; i++) {
+        uint32_t c = u[i];
+        if (c >= 0xD800 && c <= 0xDBFF) {
+            cr_assert(i + 1 < nu && u[i + 1] >= 0xDC00 && u[i + 1] <= 0xDFFF, "cid %u: lone high", cid);
+            c = 0x10000 + ((c - 0xD800) << 10) + (u[++i] - 0xDC00);
+        } else {
+            cr_assert(c < 0xDC00 || c > 0xDFFF, "cid %u: lone low surrogate", cid);
+        }
+        cr_assert_lt(out->n, 16u);
+        out->cp[out->n++] = c;
+    }
+}
+
+/* The next <hex> token in [p, end), or NULL; *e its closing '>'. */
+static const char *next_hex(const char *p, const char *end, const char **e)
+{
+    const char *a = memchr(p, '<', (size_t)(end - p));
+    if (!a) return NULL;
+    *e = memchr(a, '>', (size_t)(end - a));
+    cr_assert(*e != NULL);
+    return a + 1;
+}
+
+/* Every bfchar and bfrange of the CMap at path into uni[0..UCS2_CIDS); returns the highest
+ * CID, or -1 when the file is missing. A bfrange steps the string's last UTF-16 unit as a
+ * 16-bit number: Adobe's files carry past its low byte ("<55e6> <55e7> <73ff>" in Japan1). */
+static long ucs2_read(const char *path, src_uni *uni)
+{
+    size_t len;
+    char *t = (char *)read_all(path, &len);
+    if (!t) return -1;
+    long top = -1;
+    for (char *p = t; (p = strstr(p, "beginbf")) != NULL;) {
+        bool range = strncmp(p, "beginbfrange", 12) == 0;
+        char *end = strstr(p, range ? "endbfrange" : "endbfchar");
+        cr_assert(end != NULL);
+        cr_assert_null(memchr(p, '[', (size_t)(end - p)), "%s: a bfrange array", path);
+        const char *q = p + 11, *e;
+        const char *a;
+        while ((a = next_hex(q, end, &e)) != NULL) {
+            uint32_t lo, hi, bytes, units[16];
+            hexval(a, e, &lo, &bytes);
+            cr_assert_eq(bytes, 2u);
+            hi = lo;
+            if (range) {
+                a = next_hex(e + 1, end, &e);
+                cr_assert(a != NULL);
+                hexval(a, e, &hi, &bytes);
+            }
+            a = next_hex(e + 1, end, &e);
+            cr_assert(a != NULL);
+            uint32_t nu = hex_units(a, e, units, 16);
+            cr_assert(nu > 0 && lo <= hi && hi < UCS2_CIDS);
+            for (uint32_t cid = lo; cid <= hi; cid++) {
+                uint32_t u[16];
+                memcpy(u, units, sizeof u);
+                u[nu - 1] += cid - lo;
+                cr_assert_leq(u[nu - 1], 0xFFFFu, "%s: cid %u steps past FFFF", path, cid);
+                cr_assert_eq(uni[cid].n, 0u, "%s: cid %u twice", path, cid);
+                utf16_decode(u, nu, &uni[cid], cid);
+                if ((long)cid > top) top = cid;
+            }
+            q = e + 1;
+        }
+        p = end;
+    }
+    free(t);
+    return top;
+}
+
+typedef struct uni_ud { int coll; uint32_t mapped, multi, astral, dropped; } uni_ud;
 
 static void check_unicode(pdf_ctx *ctx, void *ud_)
 {
     uni_ud *ud = ud_;
     char path[256], ro[32];
-    snprintf(path, sizeof path, "/usr/share/poppler/cidToUnicode/Adobe-%s", orderings[ud->coll]);
+    snprintf(path, sizeof path, "/usr/share/poppler/cMap/Adobe-%s/Adobe-%s-UCS2",
+             orderings[ud->coll], orderings[ud->coll]);
     snprintf(ro, sizeof ro, "Adobe-%s", orderings[ud->coll]);
-    size_t len;
-    char *t = (char *)read_all(path, &len);
-    if (!t) cr_skip("poppler-data not installed (%s)", path);
+    src_uni *uni = calloc(UCS2_CIDS, sizeof *uni);
+    cr_assert(uni != NULL);
+    long top = ucs2_read(path, uni);
+    if (top < 0) cr_skip("poppler-data not installed (%s)", path);
     pith_status st;
     const pdf_cjk_unicode *u = pdf_cjk_unicode_get(ctx, ro, strlen(ro), &st);
     cr_assert(u != NULL && st == PITH_OK);
-    uint32_t cid = 0, mapped = 0;
-    for (char *line = t; *line; cid++) {
-        char *nl = strchr(line, '\n');
-        uint32_t want = (uint32_t)strtoul(line, NULL, 16), out[4] = {0};
-        if (want >= 0xD800 && want <= 0xDFFF) want = 0;
+    for (uint32_t cid = 0; cid <= (uint32_t)top + 100; cid++) {
+        src_uni want = cid < UCS2_CIDS ? uni[cid] : (src_uni){0};
+        /* Left out of the packs (tools/gen_cmap_packs.py): ideographic variation selectors
+         * after a character (U+E0100-E01EF), U+FFFD, Adobe's "no Unicode", and sequences
+         * longer than the 4 code points pdf_cjk_unicode_map gives. */
+        uint32_t kept = 0;
+        for (uint32_t k = 0; k < want.n; k++)
+            if (want.cp[k] < 0xE0100 || want.cp[k] > 0xE01EF) want.cp[kept++] = want.cp[k];
+        if (kept) want.n = kept;
+        if ((want.n == 1 && want.cp[0] == 0xFFFD) || want.n > 4) {
+            ud->dropped++;
+            want.n = 0;
+        }
+        uint32_t out[4] = {0};
         uint32_t n = pdf_cjk_unicode_map(u, cid, out);
-        cr_assert_eq(n, want ? 1u : 0u, "%s cid %u", ro, cid);
-        if (want) cr_assert_eq(out[0], want, "%s cid %u: U+%04X, want U+%04X", ro, cid, out[0], want);
-        mapped += n;
-        if (!nl) break;
-        line = nl + 1;
+        cr_assert_eq(n, want.n, "%s cid %u: %u code points, want %u", ro, cid, n, want.n);
+        for (uint32_t k = 0; k < n; k++)
+            cr_assert_eq(out[k], want.cp[k], "%s cid %u [%u]: U+%04X, want U+%04X", ro, cid, k,
+                         out[k], want.cp[k]);
+        ud->mapped += n > 0;
+        ud->multi += n > 1;
+        ud->astral += n == 1 && out[0] > 0xFFFF;
     }
-    uint32_t out[4];
-    cr_assert_eq(pdf_cjk_unicode_map(u, cid + 100, out), 0);
-    cr_assert_gt(mapped, 15000);
-    free(t);
+    free(uni);
 }
 
-static void run_unicode(int coll)
+static uni_ud run_unicode(int coll)
 {
     packs ps;
     packs_load(&ps);
-    uni_ud ud = {coll};
+    uni_ud ud = {coll, 0, 0, 0, 0};
     char err[512];
     cr_assert_eq(with_doc(ps.p, 4, 0, check_unicode, &ud, err, sizeof err), PITH_OK, "%s", err);
     packs_free(&ps);
+    return ud;
 }
 
-Test(pdf_cjk, japan1_unicode_matches_poppler_data) { run_unicode(0); }
-Test(pdf_cjk, gb1_unicode_matches_poppler_data) { run_unicode(1); }
-Test(pdf_cjk, cns1_unicode_matches_poppler_data) { run_unicode(2); }
-Test(pdf_cjk, korea1_unicode_matches_poppler_data) { run_unicode(3); }
+/* The counts are floors under what the files hold (so a parser that reads nothing fails). */
+Test(pdf_cjk, japan1_unicode_matches_adobe_ucs2)
+{
+    uni_ud ud = run_unicode(0);
+    cr_assert_gt(ud.mapped, 22000);
+    cr_assert_gt(ud.multi, 1000);   /* kana + U+309A, 株式会社 */
+    cr_assert_gt(ud.astral, 500);
+    cr_assert_geq(ud.dropped, 18);  /* CID 0's U+FFFD, the 5-8 code point squared words */
+}
+Test(pdf_cjk, gb1_unicode_matches_adobe_ucs2) { cr_assert_gt(run_unicode(1).mapped, 30000); }
+Test(pdf_cjk, cns1_unicode_matches_adobe_ucs2)
+{
+    uni_ud ud = run_unicode(2);
+    cr_assert_gt(ud.mapped, 18000);
+    cr_assert_gt(ud.astral, 1700);
+}
+Test(pdf_cjk, korea1_unicode_matches_adobe_ucs2) { cr_assert_gt(run_unicode(3).multi, 500); }
+
+/* Entries read off the UCS2 CMaps by eye: Japan1 "<2081> <670996504f1a793e>" (有限会社),
+ * "<2714> <272d> <d83cdd10>" (U+1F110.., a surrogate pair stepped), "<55e6> <55e7> <73ff>"
+ * (the step carries into the high byte), "<0000> <fffd>"; GB1 "<560f> <90cefe00>" (an
+ * ideograph and VS1); Korea1 "<2072> <005b00310030005d>" ("[10]"). */
+static void uni_spot(pdf_ctx *ctx, void *ud)
+{
+    (void)ud;
+    pith_status st;
+    const pdf_cjk_unicode *j = pdf_cjk_unicode_get(ctx, "Adobe-Japan1", 12, &st);
+    const pdf_cjk_unicode *g = pdf_cjk_unicode_get(ctx, "Adobe-GB1", 9, &st);
+    const pdf_cjk_unicode *k = pdf_cjk_unicode_get(ctx, "Adobe-Korea1", 12, &st);
+    cr_assert(j && g && k);
+    uint32_t out[4];
+    cr_assert_eq(pdf_cjk_unicode_map(j, 0x2081, out), 4);
+    cr_assert(out[0] == 0x6709 && out[1] == 0x9650 && out[2] == 0x4F1A && out[3] == 0x793E);
+    cr_assert_eq(pdf_cjk_unicode_map(j, 0x2714, out), 1);
+    cr_assert_eq(out[0], 0x1F110);
+    cr_assert_eq(pdf_cjk_unicode_map(j, 0x272D, out), 1);
+    cr_assert_eq(out[0], 0x1F129);
+    cr_assert_eq(pdf_cjk_unicode_map(j, 0x55E7, out), 1);
+    cr_assert_eq(out[0], 0x7400);
+    cr_assert_eq(pdf_cjk_unicode_map(j, 0, out), 0);
+    cr_assert_eq(pdf_cjk_unicode_map(g, 0x560F, out), 2);
+    cr_assert(out[0] == 0x90CE && out[1] == 0xFE00);
+    cr_assert_eq(pdf_cjk_unicode_map(k, 0x2072, out), 4);
+    cr_assert(out[0] == '[' && out[1] == '1' && out[2] == '0' && out[3] == ']');
+    cr_assert_eq(pdf_cjk_unicode_map(k, 0xFFFFFF, out), 0);
+}
+
+Test(pdf_cjk, known_cid_to_unicode_entries)
+{
+    packs ps;
+    packs_load(&ps);
+    char err[512];
+    cr_assert_eq(with_doc(ps.p, 4, 0, uni_spot, NULL, err, sizeof err), PITH_OK, "%s", err);
+    packs_free(&ps);
+}
 
 /* MARK: - Corrupt packs */
 
@@ -540,6 +694,44 @@ static void ed_uni_bounds(uint8_t *d, size_t *len)
     (void)len;
     le32_put(d + 36, 0x10000000);
 }
+/* The pairs of the Korea1 table (its multi-code-point CIDs: "[10]" and the like). */
+static uint8_t *uni_pairs(uint8_t *d, uint32_t *n)
+{
+    uint32_t off = le32_get(d + 32), nbmp = le32_get(d + off);
+    *n = le32_get(d + off + 4);
+    cr_assert_gt(*n, 8u, "korea1 pack without multi-code-point pairs");
+    return d + off + 8 + (nbmp + 1) / 2 * 4;
+}
+static void ed_uni_pairs_unsorted(uint8_t *d, size_t *len)
+{
+    (void)len;
+    uint32_t n;
+    uint8_t *p = uni_pairs(d, &n);
+    le32_put(p, le32_get(p + 8 * (n - 1)) + 1);  /* the first pair's cid above the last's */
+}
+static void ed_uni_five(uint8_t *d, size_t *len)
+{
+    (void)len;
+    uint32_t n, i = 0;
+    uint8_t *p = uni_pairs(d, &n);
+    while (i + 4 < n && !(le32_get(p + 8 * i) == le32_get(p + 8 * (i + 3)) &&
+                          le32_get(p + 8 * (i + 4)) != le32_get(p + 8 * i)))
+        i++;
+    cr_assert_lt(i + 4, n, "no cid of 4 code points in the korea1 pack");
+    le32_put(p + 8 * (i + 4), le32_get(p + 8 * i));  /* a fifth code point for that cid */
+}
+static void ed_uni_pair_surrogate(uint8_t *d, size_t *len)
+{
+    (void)len;
+    uint32_t n;
+    le32_put(uni_pairs(d, &n) + 4, 0xDC00);
+}
+static void ed_uni_pair_too_big(uint8_t *d, size_t *len)
+{
+    (void)len;
+    uint32_t n;
+    le32_put(uni_pairs(d, &n) + 8 * 3 + 4, 0x110000);
+}
 
 Test(pdf_cjk_hostile, bad_magic) { corrupt(ed_magic, false, "bad magic"); }
 Test(pdf_cjk_hostile, bad_version) { corrupt(ed_version, false, "version"); }
@@ -557,6 +749,10 @@ Test(pdf_cjk_hostile, codespace_of_five_bytes) { corrupt(ed_codespace, false, "c
 Test(pdf_cjk_hostile, unicode_table_with_a_surrogate) { corrupt(ed_uni_run, true, "surrogate"); }
 Test(pdf_cjk_hostile, unicode_table_count_too_big) { corrupt(ed_uni_size, true, "wrong size"); }
 Test(pdf_cjk_hostile, unicode_table_past_end) { corrupt(ed_uni_bounds, true, "unicode table"); }
+Test(pdf_cjk_hostile, unicode_pairs_unsorted) { corrupt(ed_uni_pairs_unsorted, true, "not sorted"); }
+Test(pdf_cjk_hostile, unicode_five_code_points) { corrupt(ed_uni_five, true, "more than 4"); }
+Test(pdf_cjk_hostile, unicode_pair_surrogate) { corrupt(ed_uni_pair_surrogate, true, "pair's code point"); }
+Test(pdf_cjk_hostile, unicode_pair_past_10ffff) { corrupt(ed_uni_pair_too_big, true, "pair's code point"); }
 
 /* MARK: - Embedded font programs, built here */
 

@@ -284,7 +284,28 @@ Test(pdf_corpus, latin_extended_same_letters)
     run_free(&x);
 }
 
-/* Decode UTF-8 into code points, dropping whitespace; returns the count. */
+/* A compatibility fold (UnicodeData.txt decompositions): the <vertical> presentation forms
+ * FE10-FE48 to their characters, <wide> FF01-FF5E to ASCII. For a vertical CID, pdftotext gives
+ * the presentation form (poppler's cidToUnicode) and pith the character Adobe's
+ * Adobe-Japan1-UCS2 maps it to (U+FE35 against U+FF08 for a vertical left parenthesis). */
+static uint32_t compat_fold(uint32_t cp)
+{
+    static const uint16_t vertical[][2] = {
+        {0xFE10, 0x002C}, {0xFE11, 0x3001}, {0xFE12, 0x3002}, {0xFE13, 0x003A}, {0xFE14, 0x003B},
+        {0xFE15, 0x0021}, {0xFE16, 0x003F}, {0xFE17, 0x3016}, {0xFE18, 0x3017}, {0xFE19, 0x2026},
+        {0xFE30, 0x2025}, {0xFE31, 0x2014}, {0xFE32, 0x2013}, {0xFE33, 0x005F}, {0xFE34, 0x005F},
+        {0xFE35, 0x0028}, {0xFE36, 0x0029}, {0xFE37, 0x007B}, {0xFE38, 0x007D}, {0xFE39, 0x3014},
+        {0xFE3A, 0x3015}, {0xFE3B, 0x3010}, {0xFE3C, 0x3011}, {0xFE3D, 0x300A}, {0xFE3E, 0x300B},
+        {0xFE3F, 0x3008}, {0xFE40, 0x3009}, {0xFE41, 0x300C}, {0xFE42, 0x300D}, {0xFE43, 0x300E},
+        {0xFE44, 0x300F}, {0xFE47, 0x005B}, {0xFE48, 0x005D}
+    };
+    if (cp >= 0xFF01 && cp <= 0xFF5E) return cp - 0xFEE0;
+    for (size_t i = 0; i < sizeof vertical / sizeof vertical[0]; i++)
+        if (vertical[i][0] == cp) return vertical[i][1];
+    return cp;
+}
+
+/* Decode UTF-8 into code points, folded (compat_fold), dropping whitespace; returns the count. */
 static size_t code_points(const char *s, size_t n, uint32_t *out, size_t cap)
 {
     size_t k = 0;
@@ -297,7 +318,7 @@ static size_t code_points(const char *s, size_t n, uint32_t *out, size_t cap)
         for (size_t j = 1; j < len; j++) cp = cp << 6 | ((unsigned char)s[i + j] & 0x3F);
         i += len;
         if (cp <= ' ') continue;
-        out[k++] = cp;
+        out[k++] = compat_fold(cp);
     }
     return k;
 }
