@@ -37,6 +37,8 @@
 #define PAGE_MAX_OPS ((uint64_t)1 << 25)
 #define PARSE_ERRORS 1000u  /* garbage tokens before a stream is given up */
 #define TJ_SPACE 0.2        /* a TJ gap (em) wider than this is a word break */
+#define PAGE_MAX_ANNOTS 4096u /* annotations looked at per page */
+#define JOIN_MAX ((size_t)64 << 20) /* bytes of /Contents streams joined for one parse */
 
 typedef struct gstate {
     double ctm[6];
@@ -96,6 +98,7 @@ typedef struct interp {
     uint32_t seq;
     uint64_t nops;
     bool has_images;
+    double page_ctm[6];     /* user space → upright page space, for annotations */
     bool warned_ops, warned_forms, warned_cycle, warned_q;
 } interp;
 
@@ -412,21 +415,27 @@ static pith_status show_string(interp *in, const pdf_obj *s)
     return PITH_OK;
 }
 
-/* A TJ number: move back by n/1000 em (forward for negative n). */
+/* A TJ number: move back by n/1000 em (forward for negative n). It marks a word break when
+ * the gap it leaves after the glyph is wider than TJ_SPACE em. The gap is what the reader
+ * sees: the adjustment plus the character spacing Tc that follows every glyph (poppler
+ * measures a glyph without its Tc too). Letter-spaced small caps set "-0.385 Tc" and then
+ * "[(A)-385(N)-381(G)]TJ" to cancel it (tika__testPDF_XFA_govdocs1_258578): no gap, no break.
+ * Th scales both terms and the em alike, so it drops out of the comparison. */
 static void tj_adjust(interp *in, double n)
 {
     const gstate *gs = &in->gs;
     bool vertical = gs->font_slot != NONE && in->fonts[gs->font_slot].vertical;
-    double d = -n / 1000 * gs->tfs;
+    double d = -n / 1000 * gs->tfs, em = d_abs(gs->tfs);
     if (vertical) {
         in->tm[4] += -d * in->tm[2];
         in->tm[5] += -d * in->tm[3];
     } else {
-        d *= gs->th;
-        in->tm[4] += d * in->tm[0];
-        in->tm[5] += d * in->tm[1];
+        in->tm[4] += d * gs->th * in->tm[0];
+        in->tm[5] += d * gs->th * in->tm[1];
     }
-    if (-n / 1000 > TJ_SPACE) in->pending_space = true;
+    /* with Tfs < 0 the text runs backwards: the gap's sign follows the font size's */
+    if (em > 0 && (gs->tfs < 0 ? -d - gs->tc : d + gs->tc) > TJ_SPACE * em)
+        in->pending_space = true;
 }
 
 static void next_line(interp *in, double tx, double ty)
@@ -875,18 +884,169 @@ static pith_status run(interp *in)
 
 /* MARK: - The page */
 
+/* MARK: - Annotations */
+
+/* The appearance an annotation shows (§12.5.5): its /AP /N stream, or when /N is a dictionary
+ * of states the one its /AS names. NULL when there is none. */
+static const pdf_obj *annot_appearance(interp *in, const pdf_obj *annot)
+{
+    const pdf_obj *ap = pdf_dict_get(in->ctx, annot, "AP");
+    const pdf_obj *n = pdf_dict_get(in->ctx, ap, "N");
+    if (n->kind == PDF_STREAM) return n;
+    if (n->kind == PDF_DICT) {
+        char name[128];
+        uint32_t len;
+        const uint8_t *as = pdf_name(pdf_dict_get(in->ctx, annot, "AS"), &len);
+        if (!as || len + 1 > sizeof name) return NULL;
+        memcpy(name, as, len);
+        name[len] = '\0';
+        n = pdf_dict_get(in->ctx, n, name);
+        if (n->kind == PDF_STREAM) return n;
+    }
+    return NULL;
+}
+
+/* Draw one annotation's appearance: the form's /BBox, transformed by its /Matrix, is fitted
+ * to the annotation's /Rect (§12.5.5, algorithm 8.1); the form then runs like a Do from the
+ * page's initial graphics state. */
+static pith_status draw_annot(interp *in, const pdf_obj *form, const pdf_obj *rect)
+{
+    const pdf_obj *bbox = pdf_dict_get(in->ctx, form, "BBox");
+    const pdf_obj *mat = pdf_dict_get(in->ctx, form, "Matrix");
+    double r[4], b[4], m[6], a[6], x0 = 0, y0 = 0, x1 = 0, y1 = 0, sx, sy;
+    pith_status st;
+    if (pdf_array_len(rect) != 4 || pdf_array_len(bbox) != 4) return PITH_OK;
+    for (uint32_t k = 0; k < 4; k++) {
+        r[k] = pdf_num(pdf_array_get(in->ctx, rect, k), 0);
+        b[k] = pdf_num(pdf_array_get(in->ctx, bbox, k), 0);
+    }
+    mat_set(m, 1, 0, 0, 1, 0, 0);
+    if (pdf_array_len(mat) == 6)
+        for (uint32_t k = 0; k < 6; k++) m[k] = pdf_num(pdf_array_get(in->ctx, mat, k), 0);
+    for (uint32_t k = 0; k < 4; k++) {
+        double px = b[(k & 1) ? 2 : 0], py = b[(k & 2) ? 3 : 1];
+        double tx = px * m[0] + py * m[2] + m[4], ty = px * m[1] + py * m[3] + m[5];
+        if (k == 0 || tx < x0) x0 = tx;
+        if (k == 0 || tx > x1) x1 = tx;
+        if (k == 0 || ty < y0) y0 = ty;
+        if (k == 0 || ty > y1) y1 = ty;
+    }
+    if (r[0] > r[2]) { double t = r[0]; r[0] = r[2]; r[2] = t; }
+    if (r[1] > r[3]) { double t = r[1]; r[1] = r[3]; r[3] = t; }
+    /* a degenerate box keeps its scale (poppler does the same) */
+    sx = x1 - x0 > 1e-9 ? (r[2] - r[0]) / (x1 - x0) : 1;
+    sy = y1 - y0 > 1e-9 ? (r[3] - r[1]) / (y1 - y0) : 1;
+    mat_set(a, sx, 0, 0, sy, r[0] - x0 * sx, r[1] - y0 * sy);
+    /* a fresh graphics state: nothing of the page's content carries over */
+    memset(&in->gs, 0, sizeof in->gs);
+    mat_mul(in->gs.ctm, a, in->page_ctm);
+    in->gs.th = 1;
+    in->gs.font_slot = NONE;
+    in->qdepth = 0;
+    in->mc_depth = 0;
+    in->pending_space = false;
+    mat_set(in->tm, 1, 0, 0, 1, 0, 0);
+    mat_set(in->tlm, 1, 0, 0, 1, 0, 0);
+    if ((st = run_form(in, form)) != PITH_OK) return st;
+    if ((st = run(in)) != PITH_OK) return st;
+    if (in->at_depth && (st = flush_actual_text(in)) != PITH_OK) return st;
+    return pith_doc_status(in->doc);
+}
+
+/* Form fields and free text annotations show text the page's content does not hold: filled-in
+ * values, labels (tika__testPDF_XFA_govdocs1_258578.pdf: 31 words). pdftotext draws their
+ * appearances after the page, as a viewer does; so does pith, except hidden ones (/F bits
+ * Hidden 2 and NoView 6). Other annotations (links, notes, stamps, popups) are not page text. */
+static pith_status run_annots(interp *in, const pdf_page *pg)
+{
+    const pdf_obj *annots = pdf_dict_get(in->ctx, pg->dict, "Annots");
+    uint32_t n = pdf_array_len(annots);
+    pith_status st;
+    if (n > PAGE_MAX_ANNOTS) n = PAGE_MAX_ANNOTS;
+    for (uint32_t k = 0; k < n; k++) {
+        const pdf_obj *an = pdf_array_get(in->ctx, annots, k), *sub, *form;
+        int64_t flags;
+        if ((st = pith_work(in->doc, 1)) != PITH_OK) return st;
+        if (!pdf_is_dict(an)) continue;
+        sub = pdf_dict_get(in->ctx, an, "Subtype");
+        if (!pdf_is_name(sub, "Widget") && !pdf_is_name(sub, "FreeText")) continue;
+        flags = pdf_int(pdf_dict_get(in->ctx, an, "F"), 0);
+        if (flags & (2 | 32)) continue;
+        form = annot_appearance(in, an);
+        if (!form) continue;
+        if ((st = draw_annot(in, form, pdf_dict_get(in->ctx, an, "Rect"))) != PITH_OK) return st;
+    }
+    return PITH_OK;
+}
+
+/* One decoded content stream of the page. */
+typedef struct part {
+    const uint8_t *data;
+    size_t len;
+    bool damaged;   /* decoded with a warning: what came out may end anywhere */
+} part;
+
+/* Parse parts [a, b) as one stream: joined with '\n' in scratch (one part needs no copy).
+ * Past JOIN_MAX bytes (a page listing one unfiltered stream thousands of times, which costs
+ * no decompression) the parts run one by one instead, as they would without the copy. */
+static pith_status run_parts(interp *in, const pdf_page *pg, const part *parts, uint32_t a,
+                             uint32_t b)
+{
+    const uint8_t *data = parts[a].data;
+    size_t len = parts[a].len;
+    pith_status st;
+    if (a >= b) return PITH_OK;
+    if (b - a > 1) {
+        size_t total = 0, at = 0;
+        uint8_t *buf;
+        for (uint32_t k = a; k < b && total <= JOIN_MAX; k++)
+            if (!pith_size_add(total, parts[k].len + 1, &total)) total = SIZE_MAX;
+        if (total > JOIN_MAX) {
+            for (uint32_t k = a; k < b; k++)
+                if ((st = run_parts(in, pg, parts, k, k + 1)) != PITH_OK) return st;
+            return PITH_OK;
+        }
+        buf = pith_scratch_alloc(in->doc, total);
+        if (!buf) return pith_alloc_failed(in->doc, total);
+        for (uint32_t k = a; k < b; k++) {
+            if (parts[k].len) memcpy(buf + at, parts[k].data, parts[k].len);
+            at += parts[k].len;
+            buf[at++] = '\n';
+        }
+        if ((st = pith_work(in->doc, total / 64 + 1)) != PITH_OK) return st;
+        data = buf;
+        len = at;
+    }
+    if (!len) return PITH_OK;
+    if ((st = push_stream(in, data, len, pg->resources, NULL)) != PITH_OK) return st;
+    if ((st = run(in)) != PITH_OK) return st;
+    return pith_doc_status(in->doc);
+}
+
+/* The page's /Contents are one stream cut anywhere (§7.8.2): an operator's operands, a
+ * string, even a dictionary can go on in the next stream (tika__testPDF_XFA_govdocs1_258578:
+ * "[( )543( )" ends one stream and "TJ" starts the next), so the streams are decoded, joined
+ * with a newline and parsed once, as poppler and MuPDF do. A stream that decoded with a warning
+ * is parsed on its own: damaged data may end inside a string that would swallow the streams
+ * after it. One that does not decode at all is left out with a warning. */
 static pith_status run_page(interp *in, const pdf_page *pg)
 {
     const pdf_obj *contents = pdf_dict_get(in->ctx, pg->dict, "Contents");
-    uint32_t n = contents->kind == PDF_ARRAY ? contents->n : 1;
+    uint32_t n = contents->kind == PDF_ARRAY ? contents->n : 1, np = 0, from = 0;
+    part *parts;
     pith_status st;
     if (n > 100000) n = 100000;
+    parts = pith_scratch_alloc(in->doc, (size_t)(n ? n : 1) * sizeof *parts);
+    if (!parts) return pith_alloc_failed(in->doc, (size_t)n * sizeof *parts);
     for (uint32_t k = 0; k < n; k++) {
         const pdf_obj *s = contents->kind == PDF_ARRAY ? pdf_array_get(in->ctx, contents, k)
                                                        : contents;
         const uint8_t *data;
         size_t len;
+        uint32_t warned;
+        if ((st = pith_work(in->doc, 1)) != PITH_OK) return st;
         if (s->kind != PDF_STREAM) continue;
+        warned = pith_doc_warning_count(in->doc) + pith_doc_warnings_dropped(in->doc);
         st = pdf_stream_decode(in->ctx, s, NULL, &data, &len);
         if (st == PITH_E_LIMIT || st == PITH_E_NOMEM) return st;
         if (pith_doc_status(in->doc) != PITH_OK) return pith_doc_status(in->doc);
@@ -896,12 +1056,21 @@ static pith_status run_page(interp *in, const pdf_page *pg)
                 return st;
             continue;
         }
-        if ((st = push_stream(in, data, len, pg->resources, NULL)) != PITH_OK) return st;
-        if ((st = run(in)) != PITH_OK) return st;
-        if (pith_doc_status(in->doc) != PITH_OK) return pith_doc_status(in->doc);
+        parts[np].data = data;
+        parts[np].len = len;
+        parts[np].damaged =
+            pith_doc_warning_count(in->doc) + pith_doc_warnings_dropped(in->doc) != warned;
+        np++;
     }
-    if (in->at_depth) return flush_actual_text(in);
-    return PITH_OK;
+    for (uint32_t k = 0; k < np; k++) {
+        if (!parts[k].damaged) continue;
+        if ((st = run_parts(in, pg, parts, from, k)) != PITH_OK) return st;
+        if ((st = run_parts(in, pg, parts, k, k + 1)) != PITH_OK) return st;
+        from = k + 1;
+    }
+    if ((st = run_parts(in, pg, parts, from, np)) != PITH_OK) return st;
+    if (in->at_depth && (st = flush_actual_text(in)) != PITH_OK) return st;
+    return run_annots(in, pg);
 }
 
 pith_status pdf_content_page(pdf_ctx *ctx, uint32_t index, bool *has_images)
@@ -920,6 +1089,7 @@ pith_status pdf_content_page(pdf_ctx *ctx, uint32_t index, bool *has_images)
     in->ctx = ctx;
     in->doc = doc;
     page_matrix(pg, in->gs.ctm, &w, &h);
+    memcpy(in->page_ctm, in->gs.ctm, sizeof in->page_ctm);
     in->gs.th = 1;
     in->gs.font_slot = NONE;
     mat_set(in->tm, 1, 0, 0, 1, 0, 0);

@@ -127,6 +127,18 @@ Test(pdf_content, tj_gap_breaks_words)
     doc_result_free(&r);
 }
 
+/* Issue 7, tika__testPDF_XFA_govdocs1_258578.pdf: letter-spaced small caps whose TJ gaps
+ * (0.385 em) are cancelled by a negative Tc are one word; a TJ gap plus a positive Tc is a
+ * break even when the number alone is under TJ_SPACE. */
+Test(pdf_content, tc_counts_in_tj_word_break)
+{
+    doc_result r = run_content("BT /F1 1 Tf 14.7 0 0 14.7 72 700 Tm -0.385 Tc "
+                               "[(R)-385(A)-385(N)-381(G)-353(E)-385(R)] TJ ET "
+                               "BT /F1 10 Tf 72 650 Td 2 Tc [(o)-150(k)] TJ ET");
+    EXPECT_TEXT(r, "RANGER\n\no k\n");
+    doc_result_free(&r);
+}
+
 Test(pdf_content, tm_and_cm_place_text)
 {
     /* the second line is drawn first, with a scaled CTM and a translated text matrix */
@@ -307,6 +319,83 @@ Test(pdf_content, image_xobject_flags_page_without_text)
     doc_result_free(&r);
 }
 
+/* MARK: - Annotation appearances */
+
+#define FORM_DICT(bbox) \
+    "/Type /XObject /Subtype /Form /BBox " bbox " /Resources << /Font << /F1 4 0 R >> >>"
+
+/* Issue 7: a form field's value is in its widget's appearance stream, not the page content
+ * (tika__testPDF_XFA_govdocs1_258578.pdf). The form's BBox [0 0 100 10] is fitted to the Rect
+ * [100 590 300 610]: drawn at y = 5 in the form, its text lands at y = 600, between the two
+ * lines of the page. */
+Test(pdf_content, widget_appearance_fitted_to_rect)
+{
+    xobj xs[] = {{FORM_DICT("[0 0 100 10]"), "BT /F1 5 Tf 2 3 Td (Filled value) Tj ET"}};
+    static const char c[] = "BT /F1 12 Tf 72 700 Td (Above) Tj 0 -200 Td (Below) Tj ET";
+    doc_result r = run_pdf_full(c, sizeof c - 1,
+                                "/Annots [<< /Type /Annot /Subtype /Widget "
+                                "/Rect [100 590 300 610] /AP << /N 6 0 R >> >>]",
+                                NULL, xs, 1, PITH_OUT_TEXT);
+    EXPECT_TEXT(r, "Above\n\nFilled value\n\nBelow\n");
+    doc_result_free(&r);
+}
+
+/* /N as a dictionary of states: the one /AS names is drawn (a checked box's "Yes"). */
+Test(pdf_content, widget_appearance_state_from_as)
+{
+    xobj xs[] = {{FORM_DICT("[0 0 100 20]"), "BT /F1 10 Tf 2 5 Td (Unchosen) Tj ET"},
+                 {FORM_DICT("[0 0 100 20]"), "BT /F1 10 Tf 2 5 Td (Chosen) Tj ET"}};
+    static const char c[] = "BT /F1 12 Tf 72 700 Td (Page) Tj ET";
+    doc_result r = run_pdf_full(c, sizeof c - 1,
+                                "/Annots [<< /Subtype /Widget /Rect [72 600 172 620] "
+                                "/AS /Yes /AP << /N << /Off 6 0 R /Yes 7 0 R >> >> >>]",
+                                NULL, xs, 2, PITH_OUT_TEXT);
+    EXPECT_TEXT(r, "Page\n\nChosen\n");
+    doc_result_free(&r);
+}
+
+/* Hidden (/F 2) and NoView (/F 32) widgets, and annotations other than Widget and FreeText
+ * (a link with an appearance), are not drawn; FreeText is. */
+Test(pdf_content, hidden_and_other_annotations_not_drawn)
+{
+    xobj xs[] = {{FORM_DICT("[0 0 100 20]"), "BT /F1 10 Tf 2 5 Td (Hidden) Tj ET"},
+                 {FORM_DICT("[0 0 100 20]"), "BT /F1 10 Tf 2 5 Td (Linked) Tj ET"},
+                 {FORM_DICT("[0 0 100 20]"), "BT /F1 10 Tf 2 5 Td (Comment) Tj ET"}};
+    static const char c[] = "BT /F1 12 Tf 72 700 Td (Page) Tj ET";
+    doc_result r = run_pdf_full(c, sizeof c - 1,
+                                "/Annots [<< /Subtype /Widget /F 2 /Rect [72 600 172 620] "
+                                "/AP << /N 6 0 R >> >> "
+                                "<< /Subtype /Widget /F 32 /Rect [72 600 172 620] "
+                                "/AP << /N 6 0 R >> >> "
+                                "<< /Subtype /Link /Rect [72 560 172 580] /AP << /N 7 0 R >> >> "
+                                "<< /Subtype /FreeText /F 4 /Rect [72 520 172 540] "
+                                "/AP << /N 8 0 R >> >>]",
+                                NULL, xs, 3, PITH_OUT_TEXT);
+    EXPECT_TEXT(r, "Page\n\nComment\n");
+    doc_result_free(&r);
+}
+
+/* An appearance that draws itself (through its own resources) is entered once, and a
+ * widget whose /AP is broken (no /N, /N a number, /AS naming no state, no /Rect) is skipped. */
+Test(pdf_content, broken_annotations_skipped)
+{
+    xobj xs[] = {{"/Type /XObject /Subtype /Form /BBox [0 0 100 20] "
+                  "/Resources << /Font << /F1 4 0 R >> /XObject << /Me 6 0 R >> >>",
+                  "BT /F1 10 Tf 2 5 Td (Once) Tj ET /Me Do"}};
+    static const char c[] = "BT /F1 12 Tf 72 700 Td (Page) Tj ET";
+    doc_result r = run_pdf_full(c, sizeof c - 1,
+                                "/Annots [<< /Subtype /Widget /Rect [72 600 172 620] "
+                                "/AP << /N 6 0 R >> >> "
+                                "<< /Subtype /Widget /Rect [72 600 172 620] /AP << >> >> "
+                                "<< /Subtype /Widget /Rect [72 600 172 620] /AP << /N 3 >> >> "
+                                "<< /Subtype /Widget /Rect [72 600 172 620] /AS /Nope "
+                                "/AP << /N << /Yes 6 0 R >> >> >> "
+                                "<< /Subtype /Widget /AP << /N 6 0 R >> >> 7 0 R]",
+                                NULL, xs, 1, PITH_OUT_TEXT);
+    EXPECT_TEXT(r, "Page\n\nOnce\n");
+    doc_result_free(&r);
+}
+
 /* MARK: - Damaged streams and pages */
 
 Test(pdf_content, truncated_stream_keeps_what_was_read)
@@ -343,6 +432,101 @@ Test(pdf_content, contents_array_with_a_broken_stream)
     pith_options o = pith_options_default();
     doc_result r = doc_run_with(NULL, PITH_FMT_UNKNOWN, p.b.p, p.b.n, o);
     EXPECT_TEXT(r, "First\n\nThird\n");
+    doc_result_free(&r);
+    free(p.b.p);
+}
+
+/* A one-page PDF whose /Contents is the array of the given streams (dict "" or a filter). */
+static doc_result run_streams(const char *const *dicts, const char *const *datas,
+                              const size_t *lens, uint32_t n)
+{
+    pdfb p;
+    char page[600] = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                     "/Resources << /Font << /F1 4 0 R >> >> /Contents [";
+    pdfb_start(&p);
+    pdfb_obj(&p, "<< /Type /Catalog /Pages 2 0 R >>");
+    pdfb_obj(&p, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+    for (uint32_t i = 0; i < n; i++) {
+        char ref[16];
+        snprintf(ref, sizeof ref, "%u 0 R ", (unsigned)(5 + i));
+        strcat(page, ref);
+    }
+    strcat(page, "] >>");
+    pdfb_obj(&p, page);
+    pdfb_obj(&p, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+    for (uint32_t i = 0; i < n; i++) pdfb_stream(&p, dicts[i], datas[i], lens[i]);
+    pdfb_finish(&p);
+    pith_options o = pith_options_default();
+    doc_result r = doc_run_with(NULL, PITH_FMT_UNKNOWN, p.b.p, p.b.n, o);
+    free(p.b.p);
+    return r;
+}
+
+/* Issue 7: tika__testPDF_XFA_govdocs1_258578.pdf ends a stream with a TJ array's operands
+ * and starts the next with "TJ", and cuts a BDC property dictionary in two. The streams are
+ * one content stream (§7.8.2): the text and the /ActualText come out. */
+Test(pdf_content, operands_and_operator_in_different_streams)
+{
+    const char *d[3] = {"", "", ""};
+    const char *s[3] = {"BT /F1 12 Tf 72 700 Td [(Split)-600(across)",
+                        "] TJ ET /Span <</ActualText",
+                        "(Replaced) >> BDC BT /F1 12 Tf 72 650 Td (xxxxxxxx) Tj ET EMC"};
+    size_t n[3] = {strlen(s[0]), strlen(s[1]), strlen(s[2])};
+    doc_result r = run_streams(d, s, n, 3);
+    EXPECT_TEXT(r, "Split across\n\nReplaced\n");
+    doc_result_free(&r);
+}
+
+/* A stream that decodes only in part (a zlib stream cut after a non-final stored block) ends
+ * inside a string; joined to the next stream, that string would swallow it. It is parsed
+ * alone: its complete operators and the streams around it come out. */
+Test(pdf_content, damaged_stream_does_not_swallow_the_next)
+{
+    static const char body[] = "BT /F1 12 Tf 72 680 Td (Kept) Tj (Cut";
+    uint8_t z[64];
+    size_t bn = sizeof body - 1, zn = 0;
+    z[zn++] = 0x78;
+    z[zn++] = 0x01;
+    z[zn++] = 0x00;  /* stored block, not the last: the stream never ends */
+    z[zn++] = (uint8_t)bn;
+    z[zn++] = 0;
+    z[zn++] = (uint8_t)~bn;
+    z[zn++] = 0xff;
+    memcpy(z + zn, body, bn);
+    zn += bn;
+    const char *d[3] = {"", "/Filter /FlateDecode", ""};
+    const char *s[3] = {"BT /F1 12 Tf 72 700 Td (First) Tj ET", (const char *)z,
+                        "BT /F1 12 Tf 72 650 Td (Third) Tj ET"};
+    size_t n[3] = {strlen(s[0]), zn, strlen(s[2])};
+    doc_result r = run_streams(d, s, n, 3);
+    cr_assert_eq(r.open_st, PITH_OK, "%s", r.err);
+    cr_expect(strstr(r.text.p, "First") && strstr(r.text.p, "Kept") && strstr(r.text.p, "Third"),
+              "got: %s", r.text.p);
+    doc_result_free(&r);
+}
+
+/* A /Contents array naming one stream 3000 times: joined and parsed once, bounded, and the
+ * overprinted copies collapse to one. */
+Test(pdf_content, contents_array_repeating_one_stream)
+{
+    pdfb p;
+    static char page[40000];
+    size_t k = (size_t)snprintf(page, sizeof page,
+                                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                                "/Resources << /Font << /F1 4 0 R >> >> /Contents [");
+    for (int i = 0; i < 3000; i++) k += (size_t)snprintf(page + k, sizeof page - k, "5 0 R ");
+    snprintf(page + k, sizeof page - k, "] >>");
+    pdfb_start(&p);
+    pdfb_obj(&p, "<< /Type /Catalog /Pages 2 0 R >>");
+    pdfb_obj(&p, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+    pdfb_obj(&p, page);
+    pdfb_obj(&p, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+    static const char c[] = "BT /F1 12 Tf 72 700 Td (Same) Tj ET";
+    pdfb_stream(&p, "", c, sizeof c - 1);
+    pdfb_finish(&p);
+    pith_options o = pith_options_default();
+    doc_result r = doc_run_with(NULL, PITH_FMT_UNKNOWN, p.b.p, p.b.n, o);
+    EXPECT_TEXT(r, "Same\n");
     doc_result_free(&r);
     free(p.b.p);
 }

@@ -156,6 +156,21 @@ Test(pdf_layout, kerning_gaps_stay_inside_words)
     expect_text(&p, "kerned\n");
 }
 
+/* Issue 7: word gaps at poppler's 0.1 em. pdfjs__TAMReview.pdf separates words by TJ gaps
+ * of 0.104 em ("Comparing)-104.3(TAM)"), which pdftotext reads as spaces; 0.09 em stays a
+ * kern. */
+Test(pdf_layout, word_gap_at_a_tenth_of_an_em)
+{
+    page p = {0};
+    double x = 72;
+    const char *w = "abcd";
+    for (size_t i = 0; w[i]; i++) {
+        glyph_at(&p, (uint8_t)w[i], x, 700, 10, 5, 1, 0);
+        x += 5 + (i == 0 ? 0.9 : i == 1 ? 1.04 : 0);  /* a 0.09 em kern, then 0.104 em */
+    }
+    expect_text(&p, "ab cd\n");
+}
+
 Test(pdf_layout, lines_by_baseline_whatever_the_stream_order)
 {
     page p = {0};
@@ -333,6 +348,48 @@ Test(pdf_layout, vertical_columns_right_to_left)
     text_dir(&p, "日本語", 200, 700, 10, 0, -1, false);
     text_dir(&p, "縦書き", 185, 700, 10, 0, -1, false);
     expect_text(&p, "日本語\n縦書き\n");
+}
+
+/* Issue 7, pdfminer__kampo.pdf: vertical Japanese drawn with a horizontal font, one glyph per
+ * "0 -1 TD". Columns read top to bottom, the rightmost first. */
+static void stack_at(page *p, const char *s, double x, double y, double size)
+{
+    size_t n = strlen(s), i = 0;
+    while (i < n) {
+        uint32_t c;
+        size_t k = pith_utf8_decode((const uint8_t *)s + i, n - i, &c);
+        i += k ? k : 1;
+        glyph_at(p, c, x, y, size, size, 1, 0);
+        y -= size;
+    }
+}
+
+Test(pdf_layout, stacked_glyph_columns_read_top_down)
+{
+    page p = {0};
+    stack_at(&p, "日本語の", 200, 700, 10);
+    stack_at(&p, "縦書き", 185, 700, 10);
+    expect_text(&p, "日本語の\n縦書き\n");
+}
+
+/* Horizontal rows drawn column by column (a grid of one-em cells): the "columns" touch, so
+ * they are rows read across, not vertical writing. */
+Test(pdf_layout, stacked_grid_drawn_by_columns_stays_rows)
+{
+    page p = {0};
+    stack_at(&p, "日縦漢", 100, 700, 10);
+    stack_at(&p, "本書字", 110, 700, 10);
+    stack_at(&p, "語き表", 120, 700, 10);
+    expect_text(&p, "日本語\n縦書き\n漢字表\n");
+}
+
+/* Latin letters stacked one em apart (a narrow table column of single letters) are not
+ * vertical writing. */
+Test(pdf_layout, stacked_latin_letters_stay_lines)
+{
+    page p = {0};
+    stack_at(&p, "abcd", 100, 700, 10);
+    expect_text(&p, "a\nb\nc\nd\n");
 }
 
 Test(pdf_layout, rotated_text_beside_normal_text)
