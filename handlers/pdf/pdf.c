@@ -123,32 +123,18 @@ static pith_status pdf_open(pith_doc *doc, const uint8_t *data, size_t len, void
     return PITH_OK;
 }
 
-/* Add page (1-based) to the "pages_without_text" list and publish the list so far. */
+/* Flag page (1-based) as needing OCR: a warning, and one "pages_without_text" metadata entry
+ * per page (a repeated key is a list: the JS API gives ['1', '3']), added as the page goes, so
+ * a stream reports it with the page and nothing is rewritten. */
 static pith_status flag_no_text(pdf_ctx *ctx, uint32_t page)
 {
     char num[24];
     size_t k = pith_fmt_u64(num, page);
-    size_t need = ctx->no_text_len + k + 1;
-    if (need > ctx->no_text_cap) {
-        size_t cap = ctx->no_text_cap ? ctx->no_text_cap * 2 : 64;
-        while (cap < need) cap *= 2;
-        char *v = pith_doc_alloc(ctx->doc, cap);
-        if (!v) return pith_alloc_failed(ctx->doc, cap);
-        if (ctx->no_text_len) memcpy(v, ctx->no_text_pages, ctx->no_text_len);
-        ctx->no_text_pages = v;
-        ctx->no_text_cap = cap;
-    }
-    if (ctx->no_text_len) ctx->no_text_pages[ctx->no_text_len++] = ',';
-    memcpy(ctx->no_text_pages + ctx->no_text_len, num, k);
-    ctx->no_text_len += k;
     pith_status st = pith_warn(ctx->doc, PITH_E_UNSUPPORTED, 0,
                                "pdf: page %u has images and no text layer (OCR would be needed)",
                                (unsigned)page);
     if (st != PITH_OK) return st;
-    /* Metadata entries are appended, never replaced: each flagged page publishes the whole
-     * list so far, and the last "pages_without_text" entry is the complete one. */
-    return pith_doc_add_meta(ctx->doc, "pages_without_text", ctx->no_text_pages,
-                             ctx->no_text_len);
+    return pith_doc_add_meta(ctx->doc, "pages_without_text", num, k);
 }
 
 static pith_status pdf_unit(pith_doc *doc, void *state, uint32_t index)

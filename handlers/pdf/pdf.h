@@ -168,8 +168,6 @@ typedef struct pdf_ctx {
     uint32_t nobjstm;         /* size of objstm[] */
     uint32_t resolve_depth;   /* nested resolutions in progress (a /Length that is a stream's) */
     pdf_obj *info;            /* the trailer's /Info, resolved (pdf_meta.c) */
-    char *no_text_pages;      /* "3,7": 1-based pages with images and no text (pdf.c) */
-    size_t no_text_len, no_text_cap;
     /* Set by pdf_content_page: characters of text the page emitted (pdf.c sets UINT32_MAX
      * before the call; left so, the "no text layer" flag cannot be decided and is not raised). */
     uint32_t page_chars;
