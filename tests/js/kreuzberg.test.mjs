@@ -63,9 +63,16 @@ async function samples() {
   // would make the word comparison meaningless. Not sinthgunt.md either: Kreuzberg's plain
   // output of Markdown is its source, link titles and raw HTML included (F1 0.61).
   const { samples: s } = pickSamples(pith, {
-    formats: ['text', 'html', 'markdown', 'pdf', 'docx'],
-    prefer: (name) => name.startsWith('kreuzberg__') && name !== 'kreuzberg__sinthgunt.md',
+    formats: ['text', 'html', 'markdown', 'docx'],
+    // nor kreuzberg__equations.docx: pith keeps the text of Office Math (m:t), which Kreuzberg
+    // gives differently, so the words differ by design there (F1 0.83)
+    prefer: (name) => name.startsWith('kreuzberg__') && name !== 'kreuzberg__sinthgunt.md' &&
+      name !== 'kreuzberg__equations.docx',
   });
+  // A small PDF: Kreuzberg spends seconds and gigabytes on a few pages of a bigger one
+  // (its 31-page Intel paper took minutes here), which would make this test the slowest of all.
+  const { samples: p } = pickSamples(pith, { formats: ['pdf'], target: 8000 });
+  s.push(...p);
   return s.map((d) => ({ ...d, mime: pith.extract(d.bytes, { hint: d.name }).mime }));
 }
 
