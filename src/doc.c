@@ -547,6 +547,9 @@ pith_status pith_nested(pith_doc *doc, const uint8_t *data, size_t len, const ch
     /* The child runs inside the parent's unit with the parent's sink and arenas. */
     uint32_t units = doc->units;
     pith_unit_kind kind = doc->unit_kind;
+    /* the child's open may name its units: its namer reads the child's state, so the
+     * parent's must be back before the parent's next unit begins */
+    pith_unit_namer namer = doc->unit_name;
     pith_arena_mark m = pith_arena_mark_get(&ctx->scratch);
     void *state = NULL;
     doc->nest++;
@@ -567,6 +570,7 @@ pith_status pith_nested(pith_doc *doc, const uint8_t *data, size_t len, const ch
     doc->nest--;
     doc->units = units;
     doc->unit_kind = kind;
+    doc->unit_name = namer;
     pith_arena_release(&ctx->scratch, m);
     if (st == PITH_OK) return PITH_OK;
     if (ctx->err_code == PITH_OK) pith_fail(doc, st, 0, "nested: %s document failed", h->name);

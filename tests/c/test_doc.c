@@ -555,6 +555,45 @@ Test(doc, nested_documents_share_the_sink_and_report_what_they_cannot_read)
     free(t);
 }
 
+/* A parent that names its units and nests, in unit 0, a document whose handler names its own
+ * (the PDF handler names pages by label): the parent's unit 1 must still be named by the
+ * parent. The child's namer, called with the parent's state, would read the wrong structure. */
+static pith_str parent_name(pith_doc *doc, void *state, uint32_t index)
+{
+    (void)doc;
+    (void)state;
+    static const char *const labels[] = {"first", "second"};
+    return (pith_str){labels[index & 1], strlen(labels[index & 1])};
+}
+
+static pith_status emit_named_nest(pith_doc *doc, uint32_t unit)
+{
+    static const char pdf[] = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                              "2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+                              "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\n"
+                              "trailer<</Root 1 0 R>>\n%%EOF\n";
+    if (unit == 0) pith_doc_set_unit_names(doc, parent_name);
+    pith_status st = pith_emit_block(doc, PITH_EV_PARAGRAPH, NULL, "outer", 5);
+    if (st == PITH_OK && unit == 0)
+        st = pith_nested(doc, (const uint8_t *)pdf, sizeof pdf - 1, NULL, 0);
+    return st;
+}
+
+Test(doc, nested_documents_leave_the_parents_unit_names)
+{
+    if (!pith_registry_find(PITH_FMT_PDF)) cr_skip_test("needs a handler that names units (pdf)");
+    script s = {.units = 2, .emit = emit_named_nest};
+    pith_options o = pith_options_default();
+    o.output = PITH_OUT_JSONL;
+    pith_doc *doc;
+    cr_assert_eq(open_script(&s, &o, &doc), PITH_OK);
+    pith_status st;
+    char *t = collect(doc, &st, NULL, 0);
+    cr_assert_eq(st, PITH_OK);
+    cr_assert(strstr(t, "\"index\":1,\"kind\":\"page\",\"name\":\"second\"") != NULL, "%s", t);
+    free(t);
+}
+
 /* MARK: - Batch memory */
 
 Test(doc, a_thousand_documents_keep_the_same_high_water)

@@ -1,0 +1,292 @@
+/* test_json.c: the JSON handler (handlers/text/json.c).
+ *
+ * Expected text is written by hand from RFC 8259 (§7 string escapes, surrogate pairs) and from
+ * phrases read off the corpus files. Hostile cases (suite json_hostile) are built in code:
+ * 10^6-deep nesting, huge numbers, invalid UTF-8, unterminated strings, each asserting the
+ * status, the surviving text and bounded memory.
+ */
+#include <criterion/criterion.h>
+
+#include "doc_util.h"
+
+static const pith_handler *json_handler(void)
+{
+    const pith_handler *h = pith_registry_find(PITH_FMT_JSON);
+    if (!h || strcmp(h->name, "json") != 0) cr_skip_test("the json handler is not in this build");
+    return h;
+}
+
+static doc_result run_json(const void *d, size_t n, pith_output out)
+{
+    pith_options o = pith_options_default();
+    o.output = out;
+    return doc_run_with(json_handler(), PITH_FMT_JSON, d, n, o);
+}
+
+#define RUN_TEXT(lit) run_json(lit, sizeof lit - 1, PITH_OUT_TEXT)
+
+Test(json, string_values_in_order_keys_dropped)
+{
+    doc_result r = RUN_TEXT("{\"title\":\"Hello\",\"body\":\"World\",\"n\":true,\"z\":null}");
+    cr_assert_eq(r.next_st, PITH_OK);
+    cr_expect_str_eq(r.text.p, "Hello\nWorld\n");
+    doc_result_free(&r);
+}
+
+Test(json, numbers_kept_as_written)
+{
+    doc_result r = RUN_TEXT("[1, -2.5e+3, 0.000001, 123456789012345678901234567890]");
+    cr_expect_str_eq(r.text.p, "1\n-2.5e+3\n0.000001\n123456789012345678901234567890\n");
+    doc_result_free(&r);
+}
+
+Test(json, containers_separate_paragraphs)
+{
+    doc_result r = RUN_TEXT("{\"a\":\"x\",\"b\":{\"c\":\"y\"},\"d\":\"z\"}");
+    cr_expect_str_eq(r.text.p, "x\n\ny\n\nz\n");
+    doc_result_free(&r);
+}
+
+Test(json, escapes_and_surrogate_pairs)
+{
+    /* \u00e9 é, \ud83d\ude00 U+1F600, \/ /, \" ", \\ \, \n a line end */
+    doc_result r = RUN_TEXT("[\"caf\\u00e9 \\ud83d\\ude00 a\\/b \\\"q\\\" \\\\ 1\\n2\"]");
+    cr_expect_str_eq(r.text.p, "caf\xC3\xA9 \xF0\x9F\x98\x80 a/b \"q\" \\ 1\n2\n");
+    doc_result_free(&r);
+}
+
+Test(json, lone_surrogates_become_fffd)
+{
+    doc_result r = RUN_TEXT("[\"a\\ud800b\", \"\\udc00\", \"c\\ud800\"]");
+    cr_expect_str_eq(r.text.p, "a\xEF\xBF\xBD" "b\n\xEF\xBF\xBD\nc\xEF\xBF\xBD\n");
+    doc_result_free(&r);
+}
+
+Test(json, empty_strings_are_no_line)
+{
+    doc_result r = RUN_TEXT("[\"a\", \"\", \"b\"]");
+    cr_expect_str_eq(r.text.p, "a\nb\n");
+    doc_result_free(&r);
+}
+
+Test(json, json_lines_input)
+{
+    doc_result r = RUN_TEXT("{\"msg\":\"one\"}\n{\"msg\":\"two\"}\n");
+    cr_expect_str_eq(r.text.p, "one\n\ntwo\n");
+    doc_result_free(&r);
+}
+
+Test(json, jsonl_output_is_paragraphs)
+{
+    doc_result r = run_json("{\"k\":\"v\"}", 9, PITH_OUT_JSONL);
+    cr_expect(strstr(r.text.p, "{\"type\":\"paragraph\",\"text\":\"v\"}") != NULL, "%s", r.text.p);
+    doc_result_free(&r);
+}
+
+Test(json, utf16le_bom)
+{
+    const char *s = "[\"\xE9t\xE9\"]";
+    uint8_t in[64];
+    size_t n = 0;
+    in[n++] = 0xFF;
+    in[n++] = 0xFE;
+    for (const char *c = s; *c; c++) {
+        in[n++] = (uint8_t)*c;
+        in[n++] = 0;
+    }
+    doc_result r = run_json(in, n, PITH_OUT_TEXT);
+    cr_expect_str_eq(r.text.p, "\xC3\xA9t\xC3\xA9\n");
+    doc_result_free(&r);
+}
+
+Test(json, detected_by_content)
+{
+    json_handler();
+    const char in[] = "{\"name\": \"pith\", \"tags\": [\"c\", \"wasm\"]}";
+    doc_result r = doc_run(in, sizeof in - 1, PITH_OUT_TEXT);
+    cr_expect_eq(r.format, PITH_FMT_JSON);
+    cr_expect_str_eq(r.text.p, "pith\n\nc\nwasm\n");
+    doc_result_free(&r);
+}
+
+/* MARK: - Corpus: phrases read off each file by hand */
+
+static void corpus_has(const char *rel, const char *const *phrases, size_t n)
+{
+    size_t len = 0;
+    uint8_t *d = corpus_read(rel, &len);
+    cr_assert(d != NULL, "corpus file %s missing", rel);
+    doc_result r = run_json(d, len, PITH_OUT_TEXT);
+    cr_assert_eq(r.open_st, PITH_OK, "%s: %s", rel, r.err);
+    cr_assert_eq(r.next_st, PITH_OK, "%s: %s", rel, r.err);
+    cr_expect_eq(r.nwarnings, 0, "%s: %s", rel, r.warnings.p);
+    cr_assert(r.text.n > 0);
+    for (size_t i = 0; i < n; i++)
+        cr_expect(strstr(r.text.p, phrases[i]) != NULL, "%s: missing \"%s\"", rel, phrases[i]);
+    doc_result_free(&r);
+    free(d);
+}
+
+Test(json, corpus_rick_morty)
+{
+    static const char *const p[] = {"Rick Sanchez", "Citadel of Ricks", "Earth (C-137)"};
+    corpus_has("json/kreuzberg__rick_morty_character.json", p, 3);
+}
+
+Test(json, corpus_openapi)
+{
+    static const char *const p[] = {"This is a sample API specification",
+                                    "Maximum number of users to return", "Production server"};
+    corpus_has("json/kreuzberg__openapi_spec.json", p, 3);
+}
+
+Test(json, corpus_earthquakes)
+{
+    static const char *const p[] = {"USGS All Earthquakes, Past Hour",
+                                    "M 0.8 - 13 km ENE of Eielson Air Force Base, Alaska",
+                                    "FeatureCollection"};
+    corpus_has("json/kreuzberg__earthquakes.geojson", p, 3);
+}
+
+Test(json, corpus_emojis)
+{
+    static const char *const p[] = {
+        "https://github.githubassets.com/images/icons/emoji/unicode/1f44d.png?v8"};
+    corpus_has("json/kreuzberg__github_emojis.json", p, 1);
+}
+
+Test(json, corpus_pypdf_files)
+{
+    static const char *const p[] = {"001-trivial/minimal-document.pdf", "LibreOffice 6.4"};
+    corpus_has("json/pdfsamples__pypdf_sample-files_files.json", p, 2);
+}
+
+/* MARK: - Hostile */
+
+Test(json_hostile, million_deep_arrays)
+{
+    size_t depth = 1000000;
+    buf b = {0};
+    buf_rep(&b, "[", depth);
+    buf_str(&b, "\"deep\"");
+    buf_rep(&b, "]", depth);
+    doc_result r = run_json(b.p, b.n, PITH_OUT_MARKDOWN);
+    cr_assert_eq(r.next_st, PITH_OK, "%s", r.err);
+    cr_expect_str_eq(r.text.p, "deep\n");
+    cr_expect_lt(r.stats.memory_high, 8u << 20);
+    doc_result_free(&r);
+    free(b.p);
+}
+
+Test(json_hostile, million_deep_objects_never_closed)
+{
+    size_t depth = 1000000;
+    buf b = {0};
+    buf_rep(&b, "{\"k\":", depth);
+    buf_str(&b, "\"v\"");
+    doc_result r = run_json(b.p, b.n, PITH_OUT_TEXT);
+    cr_assert_eq(r.next_st, PITH_OK, "%s", r.err);
+    cr_expect_str_eq(r.text.p, "v\n");
+    cr_expect(strstr(r.warnings.p, "json: 1000000 containers not closed") != NULL, "%s",
+              r.warnings.p);
+    doc_result_free(&r);
+    free(b.p);
+}
+
+Test(json_hostile, huge_number_streams)
+{
+    buf b = {0};
+    buf_str(&b, "[");
+    buf_rep(&b, "1234567890", 1000000);  /* a 10 MB number */
+    buf_str(&b, "]");
+    doc_result r = run_json(b.p, b.n, PITH_OUT_TEXT);
+    cr_assert_eq(r.next_st, PITH_OK, "%s", r.err);
+    cr_expect_eq(r.text.n, 10000001u);
+    cr_expect_lt(r.stats.memory_high, 8u << 20);
+    doc_result_free(&r);
+    free(b.p);
+}
+
+Test(json_hostile, invalid_utf8_becomes_fffd)
+{
+    /* mostly UTF-8 (well-formed sequences outnumber the bad byte 100 to 1), one stray 0xFF */
+    buf b = {0};
+    buf_str(&b, "[\"");
+    buf_rep(&b, "\xC3\xA9", 200);
+    buf_str(&b, "\xFF\"]");
+    doc_result r = run_json(b.p, b.n, PITH_OUT_TEXT);
+    cr_assert_eq(r.next_st, PITH_OK);
+    cr_expect(strstr(r.text.p, "\xC3\xA9\xEF\xBF\xBD\n") != NULL);
+    doc_result_free(&r);
+}
+
+Test(json_hostile, unterminated_string_keeps_text)
+{
+    doc_result r = RUN_TEXT("{\"a\":\"never closed");
+    cr_assert_eq(r.next_st, PITH_OK);
+    cr_expect_str_eq(r.text.p, "never closed\n");
+    cr_expect(strstr(r.warnings.p, "PITH_E_TRUNCATED json: string not closed") != NULL, "%s",
+              r.warnings.p);
+    doc_result_free(&r);
+}
+
+Test(json_hostile, huge_unterminated_string_bounded)
+{
+    buf b = {0};
+    buf_str(&b, "[\"");
+    buf_rep(&b, "abcdefgh", 4000000);  /* 32 MB */
+    doc_result r = run_json(b.p, b.n, PITH_OUT_TEXT);
+    cr_assert_eq(r.next_st, PITH_OK);
+    cr_expect_eq(r.text.n, 32000001u);
+    cr_expect_lt(r.stats.memory_high, 8u << 20);
+    doc_result_free(&r);
+    free(b.p);
+}
+
+Test(json_hostile, stray_bytes_warned_once)
+{
+    /* the first ']' closes the array, the next two are stray; "b" is a new top-level value */
+    doc_result r = RUN_TEXT("[\"a\" @@@ ]]] \"b\"");
+    cr_assert_eq(r.next_st, PITH_OK);
+    cr_expect_str_eq(r.text.p, "a\n\nb\n");
+    cr_expect_eq(r.nwarnings, 1, "%s", r.warnings.p);
+    doc_result_free(&r);
+}
+
+Test(json_hostile, every_truncation_of_a_small_file)
+{
+    const char in[] = "{\"a\":[\"x\\u00e9\\ud83d\\ude00\",1.5e3,{\"b\":\"y\\n\"}],\"c\":null}";
+    for (size_t n = 0; n <= sizeof in - 1; n++) {
+        doc_result r = run_json(in, n, PITH_OUT_JSONL);
+        cr_expect_eq(r.open_st, PITH_OK, "prefix %zu", n);
+        cr_expect_eq(r.next_st, PITH_OK, "prefix %zu: %s", n, r.err);
+        doc_result_free(&r);
+    }
+}
+
+Test(json_hostile, work_limit_stops_it)
+{
+    buf b = {0};
+    buf_rep(&b, "[\"abc\"],", 100000);
+    pith_options o = pith_options_default();
+    o.limits.max_work = 10000;
+    doc_result r = doc_run_with(json_handler(), PITH_FMT_JSON, b.p, b.n, o);
+    cr_expect(r.open_st == PITH_E_LIMIT || r.next_st == PITH_E_LIMIT);
+    doc_result_free(&r);
+    free(b.p);
+}
+
+Test(json_hostile, tiny_memory_caps_fail_cleanly)
+{
+    static const char in[] = "{\"a\":[\"x\",1,{\"b\":\"y\"}]}";
+    for (uint64_t cap = 4096; cap <= (1u << 20); cap *= 2) {
+        pith_options o = pith_options_default();
+        o.limits.max_memory_bytes = cap;
+        doc_result r = doc_run_with(json_handler(), PITH_FMT_JSON, in, sizeof in - 1, o);
+        cr_expect(r.open_st == PITH_OK || r.open_st == PITH_E_LIMIT || r.open_st == PITH_E_NOMEM,
+                  "cap %llu: %s", (unsigned long long)cap, pith_status_name(r.open_st));
+        cr_expect(r.next_st == PITH_OK || r.next_st == PITH_E_LIMIT || r.next_st == PITH_E_NOMEM,
+                  "cap %llu: %s %s", (unsigned long long)cap, pith_status_name(r.next_st), r.err);
+        doc_result_free(&r);
+    }
+}
