@@ -344,6 +344,10 @@ static pith_status json_unit(pith_doc *doc, void *state, uint32_t index)
     (void)index;  /* one unit */
     size_t left = st->len - st->pos;
     size_t n = left < JSON_STEP ? left : JSON_STEP;
+    /* Valid UTF-8 read in place: end the step on a character boundary, or a string cut there
+     * would reach the output (and a chunk) with half a character at each side. */
+    if (st->direct && n < left)
+        while (n > 1 && (st->data[st->pos + n] & 0xC0) == 0x80) n--;
     bool final = n == left;
     const uint8_t *u = n ? st->data + st->pos : NULL;
     size_t m = n, used = n;

@@ -290,3 +290,32 @@ Test(json_hostile, tiny_memory_caps_fail_cleanly)
         doc_result_free(&r);
     }
 }
+
+/* A string of 3-byte characters longer than a step (64 KiB of input): the step must end on a
+ * character boundary, or half a character reaches each side of a chunk (found by fuzz_open on
+ * a corpus HTML page read with a .json hint). Every chunk must start on a character. */
+Test(json, long_string_steps_end_on_a_character)
+{
+    buf in = {0};
+    buf_str(&in, "[\"");
+    buf_rep(&in, "\xe2\x82\xac", 50000);  /* 150,000 bytes of EURO SIGN */
+    buf_str(&in, "\"]");
+    pith_options o = pith_options_default();
+    o.chunk_size = 100;
+    pith_ctx *ctx = pith_ctx_create(NULL);
+    pith_doc *doc = NULL;
+    cr_assert_eq(pith_open(ctx, in.p, in.n, &o, &doc), PITH_OK);
+    pith_chunk c;
+    size_t euros = 0;
+    pith_status st;
+    while ((st = pith_next(doc, &c)) == PITH_OK && !(c.flags & PITH_CHUNK_END)) {
+        cr_assert((c.data[0] & 0xC0) != 0x80, "chunk %u starts inside a character", c.index);
+        for (uint32_t i = 0; i + 2 < c.len; i++)
+            if (memcmp(c.data + i, "\xe2\x82\xac", 3) == 0) euros++, i += 2;
+    }
+    cr_assert_eq(st, PITH_OK);
+    cr_assert_eq(euros, 50000);
+    pith_close(doc);
+    pith_ctx_destroy(ctx);
+    free(in.p);
+}
