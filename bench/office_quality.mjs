@@ -87,6 +87,7 @@ const NOTES = {
   'tika__testWORD_sdtInTextBox.docx': 'LibreOffice leaves out the text box; docx2txt reads both mc:AlternateContent branches (the box twice)',
   'poi__delins.docx': 'both references keep tracked deletions (w:del/w:delText); the issue asks for them dropped',
   'poi__HeaderFooterUnicode.docx': 'the references leave out headers and footers; body-only F1 is 1.0',
+  'tika__testAltChunkHTML.docx': 'the body is one w:altChunk (word/htmlDoc.html): LibreOffice\'s export leaves it out (empty reference) and docx2txt prints document.xml\'s markup; pith gives the HTML part\'s text (checked by hand with unzip)',
   'pypptx__prs-notes.pptx': 'the slide text is empty and all words are speaker notes, which LibreOffice\'s export leaves out (body-only F1 1.0)',
   'pypptx__sld-notes.pptx': 'speaker notes only, left out by LibreOffice (body-only F1 1.0)',
   'poi__SampleShow.pptx': 'the missing words are speaker notes, left out by LibreOffice (body-only F1 1.0)',

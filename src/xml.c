@@ -496,6 +496,70 @@ static const uint8_t *skip_doctype(const uint8_t *p, const uint8_t *end)
     return NULL;
 }
 
+/* The element starting at x->p would nest deeper than max_depth and x->skip_deep is set: move
+ * past its whole subtree. Only a counter of open elements is kept (so a 10^6-deep subtree costs
+ * no memory); tags are told apart by their first bytes, quoted attribute values may hold '>',
+ * comments, CDATA and PIs are stepped over whole. End tags are not matched against their start
+ * tags: what is inside is dropped anyway. Each pass consumes input; the bytes are charged as
+ * work. Returns PITH_OK with x->p after the subtree, or TRUNCATED when the input ends first. */
+static pith_status skip_deep(pith_xml *x)
+{
+    const uint8_t *start = x->p, *p = x->p, *end = x->end;
+    uint64_t open = 0;
+    for (;;) {
+        const uint8_t *lt = memchr(p, '<', (size_t)(end - p));
+        if (!lt || end - lt < 2) break;
+        const uint8_t *q;
+        uint8_t c = lt[1];
+        if (c == '!' && starts(lt, end, "<!--", 4) == 1) {
+            q = find_lit(lt + 4, end, "-->", 3);
+            if (!q) break;
+            p = q + 3;
+        } else if (c == '!' && starts(lt, end, "<![CDATA[", 9) == 1) {
+            q = find_lit(lt + 9, end, "]]>", 3);
+            if (!q) break;
+            p = q + 3;
+        } else if (c == '?' || c == '!') {
+            q = find_lit(lt + 2, end, ">", 1);
+            if (!q) break;
+            p = q + 1;
+        } else if (c == '/') {
+            q = memchr(lt + 2, '>', (size_t)(end - lt - 2));
+            if (!q) break;
+            p = q + 1;
+            if (open) open--;
+            if (open == 0) goto done;
+        } else {
+            /* a start tag: to its '>', over quoted values */
+            q = lt + 1;
+            while (q < end && *q != '>') {
+                if (*q == '"' || *q == '\'') {
+                    const uint8_t *e = memchr(q + 1, *q, (size_t)(end - q - 1));
+                    if (!e) break;
+                    q = e;
+                }
+                q++;
+            }
+            if (q >= end || *q != '>') break;
+            p = q + 1;
+            if (q[-1] != '/') open++;
+            if (open == 0) goto done;
+        }
+    }
+    x->p = end;
+    return fail(x, PITH_E_TRUNCATED, start, "xml: input ends inside an element nested past the depth limit");
+done:
+    x->p = p;
+    if (x->deep_skipped++ == 0 && x->doc) {
+        pith_status st = pith_warn(x->doc, PITH_E_LIMIT, (uint64_t)(start - x->base),
+                                   "xml: elements nested deeper than the limit (max_depth %u) "
+                                   "skipped at offset %llu",
+                                   x->limits.max_depth, (unsigned long long)(start - x->base));
+        if (st != PITH_OK) return fail(x, st, start, "xml: no memory for a warning");
+    }
+    return work(x, (uint64_t)(p - start), false);
+}
+
 /* MARK: - The iterator */
 
 pith_status pith_xml_next(pith_xml *x, pith_xml_token *tok)
@@ -597,6 +661,11 @@ pith_status pith_xml_next(pith_xml *x, pith_xml_token *tok)
             if (x->seen_root && x->depth == 0) {
                 /* A second root element: the document already ended. */
                 x->done = true;
+                continue;
+            }
+            if (x->depth >= x->limits.max_depth && x->skip_deep) {
+                pith_status st = skip_deep(x);
+                if (st != PITH_OK) return st;
                 continue;
             }
             return start_tag(x, tok);
@@ -749,7 +818,9 @@ pith_status pith_xml_init(pith_xml *x, pith_arena *a, const uint8_t *data, size_
                         msg = "xml: no memory to decode the input";
                     } else {
                         size_t used;
-                        n = pith_sbcs_to_utf8(cs, s, n, o, cap, &used);
+                        uint16_t high[128]; /* only windows-1252 has a plain table */
+                        pith_sbcs_expand(cs, high);
+                        n = pith_sbcs_table_to_utf8(high, s, n, o, cap, &used);
                         s = o;
                     }
                 }

@@ -80,6 +80,12 @@ typedef struct pith_xml {
     uint8_t *buf;                   /* decoded text of the current token */
     size_t buf_cap;
     bool pending_end, seen_root, done;
+    /* Set by the caller after init: an element that would nest deeper than max_depth is
+     * skipped whole (its subtree scanned with a counter, no stack, work charged) instead of
+     * stopping the tokenizer with PITH_E_LIMIT; with a document, one warning per tokenizer.
+     * For readers that would rather keep the text around a pathological subtree. */
+    bool skip_deep;
+    uint64_t deep_skipped;          /* subtrees skipped so far */
     pith_status status;             /* sticky: once not OK, every call returns it */
     pith_decode_error err;          /* why */
     pith_doc *doc;                  /* set by pith_xml_init_doc */

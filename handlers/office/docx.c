@@ -17,9 +17,11 @@
  * w:noBreakHyphen ('-'), w:sym (Symbol font mapped to Unicode, other fonts their private-use
  * code), field results (instructions dropped), insertions kept, deletions and move sources
  * dropped, hidden text (w:vanish) dropped, math text (m:t) kept. Left out: images, comments'
- * anchors, revisions' authors, frames' positions, w:altChunk (a warning).
+ * anchors, revisions' authors, frames' positions. w:altChunk parts (HTML, MHT, RTF, text) go
+ * through the core's nested extraction, a warning when this build lacks their handler.
  * Limits: element stacks are fixed; content nested deeper than they allow is skipped with a
- * warning; the XML depth limit (max_depth) bounds everything else.
+ * warning; past the XML depth limit (max_depth) the tokenizer skips a subtree with a warning
+ * (opc_xml sets skip_deep), so the text around it still comes out.
  */
 #include "docx_int.h"
 
@@ -318,32 +320,6 @@ static pith_status put_text(docx_state *st, const char *s, size_t n)
     return pith_emit_text(st->doc, s, n, st->flags);
 }
 
-/* Adobe's Symbol encoding 0x20..0xFF to Unicode (the font Word's w:sym names most); 0 where the
- * encoding has no glyph. Written by hand from the encoding (Symbol's private-use glyphs keep
- * Adobe's F8xx codes); TODO: generate it with a tools/ script from the URW StandardSymbolsPS
- * AFM and the glyph list, as tools/gen_encodings.py does for PDF. */
-static const uint16_t symbol_uni[224] = {
-    0x0020, 0x0021, 0x2200, 0x0023, 0x2203, 0x0025, 0x0026, 0x220B, 0x0028, 0x0029, 0x2217, 0x002B,
-    0x002C, 0x2212, 0x002E, 0x002F, 0x0030, 0x0031, 0x0032, 0x0033, 0x0034, 0x0035, 0x0036, 0x0037,
-    0x0038, 0x0039, 0x003A, 0x003B, 0x003C, 0x003D, 0x003E, 0x003F, 0x2245, 0x0391, 0x0392, 0x03A7,
-    0x0394, 0x0395, 0x03A6, 0x0393, 0x0397, 0x0399, 0x03D1, 0x039A, 0x039B, 0x039C, 0x039D, 0x039F,
-    0x03A0, 0x0398, 0x03A1, 0x03A3, 0x03A4, 0x03A5, 0x03C2, 0x03A9, 0x039E, 0x03A8, 0x0396, 0x005B,
-    0x2234, 0x005D, 0x22A5, 0x005F, 0xF8E5, 0x03B1, 0x03B2, 0x03C7, 0x03B4, 0x03B5, 0x03C6, 0x03B3,
-    0x03B7, 0x03B9, 0x03D5, 0x03BA, 0x03BB, 0x03BC, 0x03BD, 0x03BF, 0x03C0, 0x03B8, 0x03C1, 0x03C3,
-    0x03C4, 0x03C5, 0x03D6, 0x03C9, 0x03BE, 0x03C8, 0x03B6, 0x007B, 0x007C, 0x007D, 0x223C, 0x0000,
-    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
-    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
-    0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x20AC, 0x03D2, 0x2032, 0x2264,
-    0x2044, 0x221E, 0x0192, 0x2663, 0x2666, 0x2665, 0x2660, 0x2194, 0x2190, 0x2191, 0x2192, 0x2193,
-    0x00B0, 0x00B1, 0x2033, 0x2265, 0x00D7, 0x221D, 0x2202, 0x2022, 0x00F7, 0x2260, 0x2261, 0x2248,
-    0x2026, 0xF8E6, 0xF8E7, 0x21B5, 0x2135, 0x2111, 0x211C, 0x2118, 0x2297, 0x2295, 0x2205, 0x2229,
-    0x222A, 0x2283, 0x2287, 0x2284, 0x2282, 0x2286, 0x2208, 0x2209, 0x2220, 0x2207, 0xF6DA, 0xF6D9,
-    0xF6DB, 0x220F, 0x221A, 0x22C5, 0x00AC, 0x2227, 0x2228, 0x21D4, 0x21D0, 0x21D1, 0x21D2, 0x21D3,
-    0x25CA, 0x2329, 0xF8E8, 0xF8E9, 0xF8EA, 0x2211, 0xF8EB, 0xF8EC, 0xF8ED, 0xF8EE, 0xF8EF, 0xF8F0,
-    0xF8F1, 0xF8F2, 0xF8F3, 0xF8F4, 0x0000, 0x232A, 0x222B, 0x2320, 0xF8F5, 0x2321, 0xF8F6, 0xF8F7,
-    0xF8F8, 0xF8F9, 0xF8FA, 0xF8FB, 0xF8FC, 0xF8FD, 0xF8FE, 0x0000,
-};
-
 static pith_status put_sym(docx_state *st, const pith_xml_token *t)
 {
     const pith_str *c = docx_attr(t, "char"), *font = docx_attr(t, "font");
@@ -359,7 +335,7 @@ static pith_status put_sym(docx_state *st, const pith_xml_token *t)
     /* Word writes symbol-font codes in the private-use page F0xx */
     uint32_t low = cp >= 0xF000 && cp <= 0xF0FF ? cp - 0xF000 : cp;
     if (font && font->n == 6 && memcmp(font->p, "Symbol", 6) == 0 && low >= 0x20 && low <= 0xFF) {
-        uint32_t u = symbol_uni[low - 0x20];
+        uint32_t u = docx_symbol_uni[low - 0x20];
         if (u) cp = u;
     } else if (cp < 0x100 && font) {
         cp += 0xF000; /* another symbol font: its private-use code */
@@ -394,6 +370,33 @@ static pith_status note_hdrftr(docx_state *st, const pith_xml_token *t, bool foo
     if (r != PITH_OK) return r;
     st->hf[st->nhf++] = (hdrftr){rel->target, footer};
     return PITH_OK;
+}
+
+/* MARK: - Imported documents */
+
+/* w:altChunk (§17.17.2.1): a part of another format (HTML, MHT, RTF, plain text, ...) that Word
+ * imports at this point of the body. It goes through the core's nested extraction with its
+ * content type as the hint (the part name when it has none), so it comes out where it stands
+ * if this build reads its format, and as that extraction's warning (DISABLED, the bundle that
+ * has it) when not. */
+static pith_status alt_chunk(docx_state *st, const pith_xml_token *t)
+{
+    pith_doc *doc = st->doc;
+    const pith_str *id = rel_id_attr(t);
+    const opc_rel *rel = id ? opc_rel_by_id(&st->rels, id->p, id->n) : NULL;
+    if (!rel || rel->external || !rel->target.n)
+        return pith_warn(doc, PITH_E_FORMAT, t->offset, "docx: altChunk %.*s names no part",
+                         id ? (int)(id->n > 64 ? 64 : id->n) : 0, id ? id->p : "");
+    pith_status r = block_inside(st);
+    if (r == PITH_OK && st->npara == 0) r = lists_close(st);
+    if (r != PITH_OK) return r;
+    const uint8_t *p;
+    size_t n;
+    r = opc_part(&st->pkg, rel->target.p, rel->target.n, NULL, &p, &n);
+    if (r != PITH_OK) return pith_doc_status(doc) != PITH_OK ? pith_doc_status(doc) : PITH_OK;
+    pith_str hint = opc_content_type(&st->pkg, rel->target.p, rel->target.n);
+    if (!hint.n) hint = rel->target;
+    return pith_nested(doc, p, n, hint.p, hint.n);
 }
 
 /* MARK: - Elements */
@@ -607,7 +610,7 @@ static pith_status on_start(docx_state *st, const pith_xml_token *t)
         st->note_depth = t->depth;
         if ((r = scope_push(st)) != PITH_OK) return r;
     } else if (docx_w(t, "altChunk")) {
-        r = pith_warn(doc, PITH_E_UNSUPPORTED, t->offset, "docx: imported document (altChunk) left out");
+        r = alt_chunk(st, t);
     }
     return r;
 }

@@ -8,7 +8,8 @@
  * level the first time that instance is used. Starting a level resets the deeper ones.
  * Formats read: decimal, decimalZero, lower/upperLetter, lower/upperRoman, ordinal (English
  * suffixes), bullet, none; others
- * count as decimal. Not read: w:numStyleLink indirection, w:lvlRestart. Every definition counts
+ * count as decimal. w:lvlRestart decides which levels restart a deeper one; a defined level
+ * without w:start starts at 0. Not read: w:numStyleLink indirection. Every definition counts
  * against max_objects.
  */
 #include "docx_int.h"
@@ -51,6 +52,16 @@ static void lvl_init(docx_lvl *l)
 {
     memset(l, 0, sizeof *l);
     l->start = 1;
+    l->restart = -1;
+}
+
+/* A w:lvl element: its start is 0 unless it says (ECMA-376 Part 1 §17.9.26; Word shows "0",
+ * "00" or "0th" for such a level, as tika__testWORD_override_list_numbering.docx's own text
+ * says), where a level the file never defines keeps 1. */
+static void lvl_defined(docx_lvl *l)
+{
+    l->set = true;
+    l->start = 0;
 }
 
 /* Grow a table of `size`-byte records in the document arena (doubling). */
@@ -114,7 +125,7 @@ pith_status docx_numbering_load(opc *o, const char *name, size_t n, docx_numberi
         } else if (ab && docx_w(&t, "lvl")) {
             int32_t i = docx_attr_int(&t, "ilvl", -1);
             lv = i >= 0 && i < DOCX_LEVELS ? &ab->lvl[i] : NULL;
-            if (lv) lv->set = true;
+            if (lv) lvl_defined(lv);
         } else if (nm && docx_w(&t, "abstractNumId")) {
             nm->abs = docx_attr_int(&t, "val", -1); /* an id for now: made an index below */
         } else if (nm && docx_w(&t, "lvlOverride")) {
@@ -124,13 +135,16 @@ pith_status docx_numbering_load(opc *o, const char *name, size_t n, docx_numberi
             nm->start_override[ovr] = docx_attr_int(&t, "val", 0);
         } else if (nm && ovr >= 0 && docx_w(&t, "lvl")) {
             lv = &nm->lvl[ovr];
-            lv->set = true;
+            lvl_defined(lv);
         } else if (lv && docx_w(&t, "start")) {
             lv->start = docx_attr_int(&t, "val", 1);
         } else if (lv && docx_w(&t, "numFmt")) {
             lv->fmt = parse_fmt(docx_attr(&t, "val"));
         } else if (lv && docx_w(&t, "lvlText")) {
             lv->text = keep(doc, docx_attr(&t, "val"));
+        } else if (lv && docx_w(&t, "lvlRestart")) {
+            int32_t v = docx_attr_int(&t, "val", -1);
+            lv->restart = (int8_t)(v >= 0 && v <= DOCX_LEVELS ? v : -1);
         } else if (lv && docx_w(&t, "isLgl")) {
             lv->legal = docx_attr_on(&t);
         }
@@ -248,7 +262,12 @@ bool docx_numbering_next(docx_numbering *nb, int32_t num_id, int32_t ilvl, docx_
     }
     int32_t c = ab->counter[ilvl];
     ab->counter[ilvl] = c == INT32_MIN ? lv->start : (c < INT32_MAX ? c + 1 : c);
-    for (int i = ilvl + 1; i < DOCX_LEVELS; i++) ab->counter[i] = INT32_MIN;
+    /* deeper levels restart, unless their w:lvlRestart names a level above this one (or 0,
+     * never): "1.a.I 1.a.II 1.b.III" for a third level that restarts only with the first */
+    for (int i = ilvl + 1; i < DOCX_LEVELS; i++) {
+        int8_t rs = level_of(nb, num, i)->restart;
+        if (rs < 0 || ilvl < rs) ab->counter[i] = INT32_MIN;
+    }
     /* a level used before its parents were: the parents count as started (Word and LibreOffice
      * then go on from there: "2.a.I" is followed by "2.b") */
     for (int i = 0; i < ilvl; i++)
@@ -277,6 +296,6 @@ bool docx_numbering_next(docx_numbering *nb, int32_t num_id, int32_t ilvl, docx_
     out->n = k;
     /* "%1." or "%1)" alone is what an ordered list shows by itself */
     out->simple = lv->fmt == DOCX_NF_DECIMAL && places == 1 && !other && lv->text.n >= 2 &&
-                  lv->text.n <= 3 && lv->text.p[0] == '%' && out->value > 0;
+                  lv->text.n <= 3 && lv->text.p[0] == '%' && out->value >= 0;
     return true;
 }

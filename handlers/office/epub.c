@@ -8,8 +8,9 @@
  * from the OPF's Dublin Core elements. META-INF/encryption.xml: font obfuscation is ignored
  * (fonts are never read), an encrypted content document is a warning and its unit is lost.
  * Fallbacks: no container → the first *.opf entry; no spine → the manifest's XHTML items in
- * manifest order (each with a warning). Left out: the NCX/nav as a table of contents, unit
- * names (the core has no API to name a unit), fallback chains of foreign spine items.
+ * manifest order (each with a warning). Units are named by their item's path. Left out: the
+ * NCX/nav as a table of contents (and its labels as unit names), fallback chains of foreign
+ * spine items.
  * Limits: manifest and spine entries count against max_objects; a spine item listed twice
  * (or two manifest ids naming one file) is read once, so units never exceed the ZIP entries.
  */
@@ -241,6 +242,7 @@ static pith_status find_opf(pith_doc *doc, epub_state *s, pith_str *opf)
     if (data) {
         pith_xml x;
         st = pith_xml_init_doc(&x, doc, NULL, data, len);
+        x.skip_deep = true; /* a subtree past max_depth: skipped with a warning */
         if (doc_fatal(st)) return st;
         pith_xml_token t;
         while (st == PITH_OK && (st = pith_xml_next(&x, &t)) == PITH_OK && t.kind != PITH_XML_EOF) {
@@ -298,6 +300,7 @@ static pith_status mark_encrypted(pith_doc *doc, epub_state *s)
     if (st != PITH_OK || !data) return st;
     pith_xml x;
     st = pith_xml_init_doc(&x, doc, NULL, data, len);
+    x.skip_deep = true; /* a subtree past max_depth: skipped with a warning */
     if (st != PITH_OK) return doc_fatal(st) ? st : PITH_OK;
     /* one flag per ZIP entry: each reference is a lookup, not a pass over the spine */
     uint8_t *flag = pith_scratch_alloc(doc, (size_t)s->zip.count + 1);
@@ -417,6 +420,7 @@ static pith_status read_opf(pith_doc *doc, epub_state *s, pith_str opf_name, opf
                          (int)(opf_name.n > 200 ? 200 : opf_name.n), opf_name.p);
     pith_xml x;
     st = pith_xml_init_doc(&x, doc, NULL, data, len);
+    x.skip_deep = true; /* a subtree past max_depth: skipped with a warning */
     if (st != PITH_OK)
         return doc_fatal(st) ? st
                              : pith_fail(doc, st, 0, "epub: package document %.*s is unreadable",
@@ -576,6 +580,15 @@ static pith_status build_spine(pith_doc *doc, epub_state *s, pith_str opf_name, 
 
 /* MARK: - Open and units */
 
+/* A spine item's unit is named by its path in the container (what a reader's URL shows; the
+ * nav's label would need the navigation document read at open). */
+static pith_str item_name(pith_doc *doc, void *state, uint32_t index)
+{
+    (void)doc;
+    const epub_state *s = state;
+    return index < s->n ? s->items[index].path : (pith_str){NULL, 0};
+}
+
 static pith_status epub_open(pith_doc *doc, const uint8_t *data, size_t len, void **state)
 {
     epub_state *s = pith_doc_calloc(doc, sizeof *s);
@@ -595,6 +608,7 @@ static pith_status epub_open(pith_doc *doc, const uint8_t *data, size_t len, voi
             return st;
     }
     pith_doc_set_units(doc, s->n, PITH_UNIT_ITEM);
+    pith_doc_set_unit_names(doc, item_name);
     *state = s;
     return PITH_OK;
 }

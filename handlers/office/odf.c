@@ -20,10 +20,12 @@
  * Missing or broken meta.xml/styles.xml are warnings. Limits: the zip layer (ratio, total),
  * the tokenizer (depth, work), max_objects for styles kept.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "odf.h"
+#include "utf.h"
 
 enum { PH_HEADER = 0, PH_BODY, PH_NOTES, PH_FOOTER, PH_DONE };
 
@@ -47,7 +49,9 @@ static pith_status xml_quiet(pith_doc *doc, pith_xml *x, const uint8_t *p, size_
 {
     const pith_limits *l = &pith_doc_options(doc)->limits;
     pith_xml_limits lim = {l->max_depth, 0, l->max_work};
-    return pith_xml_init(x, pith_scratch_arena(doc), p, n, &lim, NULL);
+    pith_status st = pith_xml_init(x, pith_scratch_arena(doc), p, n, &lim, NULL);
+    x->skip_deep = true; /* as the body walker: what lies past max_depth is not read */
+    return st;
 }
 
 /* An entry's bytes into the scratch arena (or the document arena), or NULL when absent.
@@ -379,6 +383,117 @@ static size_t find(const uint8_t *c, size_t n, size_t from, const char *lit, siz
     return n;
 }
 
+/* MARK: - Unit names */
+
+/* Remember where unit `count` (0-based) starts, for its name. Names are a nicety: when the arena
+ * refuses, they are dropped, not the document (a real shortage fails the next allocation). */
+static void note_unit(odf *o, uint64_t count, size_t at)
+{
+    if (count != o->nunit_at || count >= UINT32_MAX) return;
+    if (o->nunit_at == o->unit_at_cap) {
+        uint32_t cap = o->unit_at_cap ? o->unit_at_cap * 2 : 16;
+        if (cap < o->unit_at_cap) return;
+        size_t *n = pith_arena_alloc(pith_doc_arena(o->doc), (size_t)cap * sizeof *n);
+        if (!n) return;
+        if (o->nunit_at) memcpy(n, o->unit_at, (size_t)o->nunit_at * sizeof *n);
+        o->unit_at = n;
+        o->unit_at_cap = cap;
+    }
+    o->unit_at[o->nunit_at++] = at;
+}
+
+static bool xml_space(uint8_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* An attribute value's references replaced and its white space normalised (XML 1.0 §3.3.3),
+ * into the document arena: decoding never lengthens (the shortest reference, `&#N;`, is 4
+ * bytes and gives at most 4). */
+static pith_str attr_decode(pith_doc *doc, const uint8_t *v, size_t n)
+{
+    pith_str r = {NULL, 0};
+    char *o = pith_arena_alloc(pith_doc_arena(doc), n ? n : 1);
+    if (!o) return r;
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        uint8_t c = v[i];
+        if (c != '&') {
+            o[k++] = xml_space(c) ? ' ' : (char)c;
+            i++;
+            continue;
+        }
+        const uint8_t *semi = memchr(v + i, ';', n - i < 12 ? n - i : 12);
+        size_t len = semi ? (size_t)(semi - (v + i)) - 1 : 0; /* between '&' and ';' */
+        const uint8_t *nm = v + i + 1;
+        char one = 0;
+        uint32_t cp = 0;
+        if (len == 3 && memcmp(nm, "amp", 3) == 0) one = '&';
+        else if (len == 2 && memcmp(nm, "lt", 2) == 0) one = '<';
+        else if (len == 2 && memcmp(nm, "gt", 2) == 0) one = '>';
+        else if (len == 4 && memcmp(nm, "quot", 4) == 0) one = '"';
+        else if (len == 4 && memcmp(nm, "apos", 4) == 0) one = '\'';
+        else if (len >= 2 && nm[0] == '#') {
+            bool hex = nm[1] == 'x';
+            for (size_t j = hex ? 2 : 1; j < len && cp <= 0x10FFFF; j++) {
+                uint8_t d = nm[j];
+                uint32_t dv = d >= '0' && d <= '9' ? (uint32_t)(d - '0')
+                            : hex && d >= 'a' && d <= 'f' ? (uint32_t)(d - 'a' + 10)
+                            : hex && d >= 'A' && d <= 'F' ? (uint32_t)(d - 'A' + 10) : 99u;
+                if (dv > (hex ? 15u : 9u)) {
+                    cp = 0;
+                    break;
+                }
+                cp = cp * (hex ? 16u : 10u) + dv;
+            }
+            if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0;
+        }
+        if (one) {
+            o[k++] = one;
+        } else if (cp) {
+            k += pith_utf8_encode(cp, (uint8_t *)o + k);
+        } else {
+            o[k++] = '&'; /* not a reference we know: kept as written */
+            i++;
+            continue;
+        }
+        i += len + 2;
+    }
+    r.p = o;
+    r.n = k;
+    return r;
+}
+
+/* The name of sheet or page `index`: its start tag's table:name or draw:name (the only
+ * attribute of table:table and draw:page whose local name is "name"), read from content.xml
+ * where the count found the tag. Within the tag only: bounded by it. */
+static pith_str unit_name(pith_doc *doc, void *state, uint32_t index)
+{
+    const odf *o = state;
+    pith_str none = {NULL, 0};
+    if (o->kind == ODF_KIND_TEXT || index >= o->nunit_at || o->unit_at[index] >= o->content_len)
+        return none;
+    const uint8_t *c = o->content;
+    size_t n = o->content_len, i = o->unit_at[index] + 1;
+    while (i < n && !xml_space(c[i]) && c[i] != '>' && c[i] != '/') i++;
+    for (;;) {
+        while (i < n && xml_space(c[i])) i++;
+        if (i >= n || c[i] == '>' || c[i] == '/') return none;
+        size_t a = i;
+        while (i < n && c[i] != '=' && !xml_space(c[i]) && c[i] != '>') i++;
+        size_t an = i - a;
+        while (i < n && xml_space(c[i])) i++;
+        if (i >= n || c[i] != '=') return none;
+        i++;
+        while (i < n && xml_space(c[i])) i++;
+        if (i >= n || (c[i] != '"' && c[i] != '\'')) return none;
+        const uint8_t *v = c + i + 1, *e = memchr(v, c[i], n - i - 1);
+        if (!e) return none;
+        i = (size_t)(e - c) + 1;
+        const uint8_t *colon = memchr(c + a, ':', an);
+        const uint8_t *local = colon ? colon + 1 : c + a;
+        if ((size_t)(c + a + an - local) == 4 && memcmp(local, "name", 4) == 0)
+            return attr_decode(doc, v, (size_t)(e - v));
+    }
+}
+
 /* Count the sheets (table:table) or pages (draw:page) from `from` on without tokenizing: a
  * tag is the only place a raw '<' can stand (text and attribute values escape it), so
  * counting start tags of the name, outside comments, CDATA and processing instructions,
@@ -438,7 +553,7 @@ static bool raw_units(odf *o, size_t from, const char *decl, const char *name, u
         if (close) {
             if (depth) depth--;
         } else {
-            if (depth == 0) count++;
+            if (depth == 0) note_unit(o, count++, i);
             if (c[j - 1] != '/') depth++;
         }
         i = j + 1;
@@ -493,7 +608,8 @@ static pith_status scan_content(odf *o, bool *found_kind)
             if ((o->kind == ODF_KIND_SHEET && ns == ODF_NS_TABLE && odf_eq(t.local, "table")) ||
                 (o->kind == ODF_KIND_SLIDES && ns == ODF_NS_DRAW && odf_eq(t.local, "page"))) {
                 if ((st = pith_objects(doc, 1)) != PITH_OK) return st;
-                o->units++;
+                /* offsets are the input's only when it was UTF-8 (else decoded text's) */
+                note_unit(o, o->units++, x.base == o->content ? (size_t)t.offset : SIZE_MAX);
             }
             st = pith_xml_skip(&x, &t);
         }
@@ -642,6 +758,7 @@ static pith_status odf_open(pith_doc *doc, const uint8_t *data, size_t len, void
     if (o->ntstyles > 1) qsort(o->tstyles, o->ntstyles, sizeof *o->tstyles, tstyle_cmp);
     if (o->kind == ODF_KIND_TEXT) pith_doc_set_units(doc, 1, PITH_UNIT_PART);
     else pith_doc_set_units(doc, o->units, o->kind == ODF_KIND_SHEET ? PITH_UNIT_SHEET : PITH_UNIT_SLIDE);
+    if (o->kind != ODF_KIND_TEXT) pith_doc_set_unit_names(doc, unit_name);
     *state = o;
     return PITH_OK;
 }

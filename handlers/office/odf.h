@@ -78,6 +78,9 @@ typedef struct odf {
     pith_str *footer_pages;        /* ODP drawing-page styles with display-footer="true" */
     uint32_t nfooter_pages, footer_pages_cap;
     uint32_t units;
+    size_t *unit_at;               /* ODS/ODP: offset in content of each unit's start tag (its
+                                      name is read from there), SIZE_MAX unknown; NULL none */
+    uint32_t nunit_at, unit_at_cap;
     odf_walk *walk;                /* the body walker, created at the first unit */
     odf_walk *notes;               /* ODT: the second pass for footnotes and endnotes */
     uint32_t phase;                /* ODT: header, body, notes, footer, done */

@@ -890,13 +890,15 @@ pith_status odf_walk_create(odf *o, int mode, odf_walk **out)
     w->doc = doc;
     w->mode = mode;
     w->pend_section = -1;
-    /* one frame per element depth: the tokenizer stops past max_depth */
+    /* one frame per element depth: the tokenizer never goes past max_depth (skip_deep) */
     uint32_t cap = pith_doc_options(doc)->limits.max_depth + 2u;
     w->fr = pith_doc_calloc(doc, (size_t)cap * sizeof *w->fr);
     if (!w->fr) return pith_alloc_failed(doc, (size_t)cap * sizeof *w->fr);
     w->fr_cap = cap;
     *out = w;
     pith_status st = pith_xml_init_doc(&w->x, doc, pith_doc_arena(doc), o->content, o->content_len);
+    /* a subtree nested past max_depth is dropped with a warning; the text around it stays */
+    w->x.skip_deep = true;
     if (st != PITH_OK) {
         w->done = w->broken = true;
         return st;

@@ -199,7 +199,10 @@ pith_status opc_xml(opc *o, const char *name, size_t n, pith_arena *a, pith_xml 
     size_t len;
     pith_status st = opc_part(o, name, n, a, &p, &len);
     if (st != PITH_OK) return st;
-    return pith_xml_init_doc(x, o->doc, a, p, len);
+    st = pith_xml_init_doc(x, o->doc, a, p, len);
+    /* a subtree nested past max_depth is dropped with a warning; the part's other text stays */
+    x->skip_deep = true;
+    return st;
 }
 
 static const pith_str *attr(const pith_xml_token *t, const char *local)

@@ -12,8 +12,11 @@
  * placeholder, in a NOTES section after the slide's text). mc:AlternateContent: the first
  * Choice only. Hidden slides (show="0") are still extracted; they are listed in the
  * "hidden_slides" metadata at the end of the last unit. Left out: text inherited from layouts
- * and masters (prompt text, master footers), comments, math (a14:m), unit names (the core has
- * no API to name a unit). Limits: slide ids count against max_objects; a part listed twice is
+ * and masters (prompt text, master footers), comments, math (a14:m), unit names: a slide's
+ * title is only known from its part, which open does not read (naming would inflate and parse
+ * every slide twice), and docProps/app.xml's TitlesOfParts is no substitute: it holds the
+ * application's localized stand-ins for untitled slides ("PowerPoint Presentation", "Slide 1")
+ * and goes stale when another tool edits the deck. Limits: slide ids count against max_objects; a part listed twice is
  * read once; chart, diagram and notes parts are followed one step from a slide, never further,
  * so cyclic rels cannot loop.
  */

@@ -36,6 +36,17 @@ static const char numbering_xml[] =
     "<w:num w:numId=\"2\"><w:abstractNumId w:val=\"10\"/><w:lvlOverride w:ilvl=\"0\"><w:startOverride w:val=\"5\"/></w:lvlOverride></w:num>"
     "<w:num w:numId=\"3\"><w:abstractNumId w:val=\"11\"/></w:num>"
     "<w:num w:numId=\"4\"><w:abstractNumId w:val=\"12\"/></w:num>"
+    /* numId 5: levels without w:start (they start at 0, §17.9.26) and a third level that only
+     * the first restarts (w:lvlRestart 1, §17.9.10); numId 6: decimalZero without w:start */
+    "<w:abstractNum w:abstractNumId=\"13\">"
+    "<w:lvl w:ilvl=\"0\"><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.\"/></w:lvl>"
+    "<w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.%2\"/></w:lvl>"
+    "<w:lvl w:ilvl=\"2\"><w:start w:val=\"1\"/><w:numFmt w:val=\"lowerRoman\"/><w:lvlRestart w:val=\"1\"/>"
+    "<w:lvlText w:val=\"%1.%2.%3\"/></w:lvl></w:abstractNum>"
+    "<w:abstractNum w:abstractNumId=\"14\"><w:lvl w:ilvl=\"0\"><w:numFmt w:val=\"decimalZero\"/>"
+    "<w:lvlText w:val=\"%1\"/></w:lvl></w:abstractNum>"
+    "<w:num w:numId=\"5\"><w:abstractNumId w:val=\"13\"/></w:num>"
+    "<w:num w:numId=\"6\"><w:abstractNumId w:val=\"14\"/></w:num>"
     "</w:numbering>";
 
 static const char doc_rels[] =
@@ -108,6 +119,22 @@ Test(docx, runs_tabs_breaks_hyphens_symbols)
     doc_result_free(&r);
 }
 
+Test(docx, sym_symbol_font_codes_follow_the_urw_font)
+{
+    /* StandardSymbolsPS.afm: 0x44 Delta, 0x6D mu (the Greek letters, not U+2206 INCREMENT or
+     * U+00B5 MICRO SIGN), 0xE5 summation, 0xB3 greaterequal, 0x80 apple (U+F8FF in the Adobe
+     * Glyph List: URW's font has it where Adobe's Symbol encoding has nothing) */
+    doc_result r = run_body(P(R("<w:sym w:font=\"Symbol\" w:char=\"F044\"/>")
+                              R("<w:sym w:font=\"Symbol\" w:char=\"F06D\"/>")
+                              R("<w:sym w:font=\"Symbol\" w:char=\"F0E5\"/>")
+                              R("<w:sym w:font=\"Symbol\" w:char=\"00B3\"/>")
+                              R("<w:sym w:font=\"Symbol\" w:char=\"F080\"/>")),
+                            PITH_OUT_TEXT);
+    cr_assert_eq(r.open_st, PITH_OK, "%s", r.err);
+    cr_expect_str_eq(r.text.p, "\xCE\x94\xCE\xBC\xE2\x88\x91\xE2\x89\xA5\xEF\xA3\xBF\n");
+    doc_result_free(&r);
+}
+
 Test(docx, fields_show_results_not_instructions)
 {
     doc_result r = run_body(P(T("p ") R("<w:fldChar w:fldCharType=\"begin\"/>")
@@ -145,6 +172,114 @@ Test(docx, alternate_content_takes_one_branch)
         PITH_OUT_TEXT);
     cr_assert_eq(r.open_st, PITH_OK, "%s", r.err);
     cr_expect_str_eq(r.text.p, "boxed\n\nold\n");
+    doc_result_free(&r);
+}
+
+/* MARK: - Imported documents (w:altChunk) */
+
+#define AFCHUNK "http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk"
+
+/* A body with four altChunk parts: HTML, plain text, RTF and MHT, each with its content type
+ * in [Content_Types].xml (as Word writes them), the HTML one by an absolute target. */
+static doc_result run_alt_chunks(const char *body)
+{
+    static const char types[] =
+        "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+        "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+        "<Override PartName=\"/word/document.xml\" ContentType=\"application/"
+        "vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
+        "<Override PartName=\"/word/chunk.html\" ContentType=\"text/html\"/>"
+        "<Default Extension=\"txt\" ContentType=\"text/plain\"/>"
+        "<Default Extension=\"rtf\" ContentType=\"application/rtf\"/>"
+        "<Override PartName=\"/word/chunk.mht\" ContentType=\"message/rfc822\"/>"
+        "</Types>";
+    static const char rels[] =
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rH\" Type=\"" AFCHUNK "\" Target=\"/word/chunk.html\"/>"
+        "<Relationship Id=\"rT\" Type=\"" AFCHUNK "\" Target=\"chunk.txt\"/>"
+        "<Relationship Id=\"rR\" Type=\"" AFCHUNK "\" Target=\"chunk.rtf\"/>"
+        "<Relationship Id=\"rM\" Type=\"" AFCHUNK "\" Target=\"chunk.mht\"/>"
+        "<Relationship Id=\"rX\" Type=\"" AFCHUNK "\" Target=\"missing.html\"/>"
+        "</Relationships>";
+    static const char html[] =
+        "<!DOCTYPE html><html><head><title>t</title></head><body><p>Imported <b>html</b></p>"
+        "<table><tr><td>c1</td><td>c2</td></tr></table></body></html>";
+    static const char mht[] =
+        "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=\"us-ascii\"\r\n\r\nmht words\r\n";
+    buf d, z;
+    oz_docx_document(&d, body);
+    oz_entry es[] = {
+        {"[Content_Types].xml", types, 0, 0, 0},
+        {"_rels/.rels", oz_docx_rels, 0, 0, 0},
+        {"word/document.xml", d.p, 0, 0, 0},
+        {"word/_rels/document.xml.rels", rels, 0, 0, 0},
+        {"word/chunk.html", html, 0, 0, 0},
+        {"word/chunk.txt", "plain chunk words\n", 0, 0, 0},
+        {"word/chunk.rtf", "{\\rtf1\\ansi rtf chunk words\\par}", 0, 0, 0},
+        {"word/chunk.mht", mht, 0, 0, 0},
+    };
+    oz_build(&z, es, sizeof es / sizeof *es);
+    doc_result r = doc_run(z.p, z.n, PITH_OUT_TEXT);
+    free(d.p);
+    free(z.p);
+    return r;
+}
+
+Test(docx, alt_chunk_html_and_text_come_out_where_they_stand)
+{
+    doc_result r = run_alt_chunks(P(T("before")) "<w:altChunk r:id=\"rH\"/>" P(T("middle"))
+                                  "<w:altChunk r:id=\"rT\"/>" P(T("after")));
+    cr_assert_eq(r.open_st, PITH_OK, "%s", r.err);
+    cr_expect_eq(r.next_st, PITH_OK, "%s", r.err);
+    const char *b = strstr(r.text.p, "before"), *h = strstr(r.text.p, "Imported html"),
+               *c = strstr(r.text.p, "c1\tc2"), *m = strstr(r.text.p, "middle"),
+               *t = strstr(r.text.p, "plain chunk words"), *a = strstr(r.text.p, "after");
+    cr_expect(b && h && c && m && t && a, "%s", r.text.p);
+    cr_expect(b < h && h < c && c < m && m < t && t < a, "document order: %s", r.text.p);
+    cr_expect_eq(r.nwarnings, 0, "%s", r.warnings.p);
+    doc_result_free(&r);
+}
+
+Test(docx, alt_chunk_rtf_and_mht_need_their_handler_in_the_build)
+{
+    doc_result r = run_alt_chunks(P(T("before")) "<w:altChunk r:id=\"rR\"/>"
+                                  "<w:altChunk r:id=\"rM\"/>" P(T("after")));
+    cr_assert_eq(r.open_st, PITH_OK, "%s", r.err);
+    cr_expect_eq(r.next_st, PITH_OK, "%s", r.err);
+    cr_expect(strstr(r.text.p, "before") && strstr(r.text.p, "after"), "%s", r.text.p);
+    bool rtf = pith_registry_find(PITH_FMT_RTF) != NULL, eml = pith_registry_find(PITH_FMT_EML) != NULL;
+    cr_expect_eq(strstr(r.text.p, "rtf chunk words") != NULL, rtf, "rtf handler %d: %s", rtf, r.text.p);
+    cr_expect_eq(strstr(r.text.p, "mht words") != NULL, eml, "eml handler %d: %s", eml, r.text.p);
+    unsigned disabled = 0;
+    for (const char *w = r.warnings.p; (w = strstr(w, "PITH_E_DISABLED")) != NULL; w++) disabled++;
+    cr_expect_eq(disabled, (unsigned)!rtf + (unsigned)!eml, "%s", r.warnings.p);
+    doc_result_free(&r);
+}
+
+Test(docx_hostile, alt_chunk_to_a_missing_part_is_a_warning)
+{
+    doc_result r = run_alt_chunks(P(T("before")) "<w:altChunk r:id=\"rX\"/><w:altChunk r:id=\"nope\"/>"
+                                  P(T("after")));
+    cr_assert_eq(r.open_st, PITH_OK, "%s", r.err);
+    cr_expect_eq(r.next_st, PITH_OK, "%s", r.err);
+    cr_expect_str_eq(r.text.p, "before\n\nafter\n");
+    cr_expect_eq(r.nwarnings, 2, "%s", r.warnings.p);
+    doc_result_free(&r);
+}
+
+Test(docx, corpus_alt_chunk_html)
+{
+    /* tika__testAltChunkHTML.docx: the body is one altChunk naming word/htmlDoc.html
+     * (text/html); its text, read by hand with unzip: a paragraph and a 3-row table */
+    size_t len = 0;
+    uint8_t *data = corpus_read("docx/tika__testAltChunkHTML.docx", &len);
+    cr_assert(data != NULL, "corpus file missing");
+    doc_result r = doc_run(data, len, PITH_OUT_TEXT);
+    cr_assert_eq(r.open_st, PITH_OK, "%s", r.err);
+    cr_expect_eq(r.next_st, PITH_OK, "%s", r.err);
+    cr_expect(strstr(r.text.p, "Simple paragraph with a emphasized word.") != NULL, "%s", r.text.p);
+    cr_expect(strstr(r.text.p, "Col 1\tCol 2\nROW 1\tROW 1\nROW 2\tROW 2") != NULL, "%s", r.text.p);
+    free(data);
     doc_result_free(&r);
 }
 
@@ -225,6 +360,24 @@ Test(docx, lists_with_real_numbering)
 }
 
 /* MARK: - Tables */
+
+Test(docx, numbering_levels_without_start_begin_at_zero_and_lvl_restart_is_followed)
+{
+    char b[9][300];
+    char body[4096];
+    snprintf(body, sizeof body, "%s%s%s%s%s%s%s%s%s%s", num_p("5", "0", "a", b[0], 300),
+             num_p("5", "1", "b", b[1], 300), num_p("5", "2", "c", b[2], 300), num_p("5", "2", "d", b[3], 300),
+             num_p("5", "1", "e", b[4], 300), num_p("5", "2", "f", b[5], 300), num_p("5", "0", "g", b[6], 300),
+             P(T("plain")), num_p("6", "0", "x", b[7], 300), num_p("6", "0", "y", b[8], 300));
+    doc_result r = run_body(body, PITH_OUT_TEXT);
+    cr_assert_eq(r.open_st, PITH_OK, "%s", r.err);
+    /* the first level counts from 0 ("0." is an ordered list from 0); "0.2.iii": the third
+     * level goes on across the second level's new item, as Word shows it */
+    cr_expect_str_eq(r.text.p,
+                     "0. a\n  - 0.1 b\n    - 0.1.i c\n    - 0.1.ii d\n  - 0.2 e\n    - 0.2.iii f\n1. g\n\n"
+                     "plain\n\n- 00 x\n- 01 y\n");
+    doc_result_free(&r);
+}
 
 Test(docx, tables_with_spans_merges_and_nesting)
 {
@@ -394,19 +547,83 @@ Test(docx_hostile, dtd_entities_are_not_expanded)
     doc_result_free(&r);
 }
 
-Test(docx_hostile, deep_table_nesting_is_bounded)
+Test(docx_hostile, deep_table_nesting_keeps_the_text_around_it)
 {
+    /* 100,000 nested tables (300,000 elements): the cell stack (64) and then the XML depth
+     * limit (max_depth 256) skip what is deeper, with warnings; the paragraphs before and
+     * after the nest still come out and the document ends OK, in bounded memory. */
     buf body = {0};
-    const int depth = 3000;
+    const int depth = 100000;
+    buf_str(&body, P(T("before")));
     for (int i = 0; i < depth; i++) buf_str(&body, "<w:tbl><w:tr><w:tc>");
     buf_str(&body, P(T("core")));
     for (int i = 0; i < depth; i++) buf_str(&body, "</w:tc></w:tr></w:tbl>");
+    buf_str(&body, P(T("after")));
     doc_result r = run_body(body.p, PITH_OUT_MARKDOWN);
-    /* the XML depth limit (max_depth 256) stops the part: a clear status, bounded memory */
-    cr_expect(r.open_st == PITH_OK);
-    cr_expect(r.next_st == PITH_E_LIMIT || r.next_st == PITH_OK, "%s", pith_status_name(r.next_st));
-    cr_expect_lt(r.stats.memory_high, (uint64_t)64 << 20);
+    cr_assert_eq(r.open_st, PITH_OK, "%s", r.err);
+    cr_expect_eq(r.next_st, PITH_OK, "%s: %s", pith_status_name(r.next_st), r.err);
+    cr_expect(strstr(r.text.p, "before") != NULL, "%.200s", r.text.p);
+    cr_expect(strstr(r.text.p, "after") != NULL, "%.200s", r.text.p);
+    cr_expect(strstr(r.text.p, "core") == NULL);
+    cr_expect(strstr(r.warnings.p, "deep") != NULL, "%s", r.warnings.p);
+    cr_expect_lt(r.stats.memory_high, (uint64_t)16 << 20);
     free(body.p);
+    doc_result_free(&r);
+}
+
+Test(docx_hostile, deep_inline_nesting_past_the_xml_depth_limit_skips_only_that_subtree)
+{
+    /* 100,000 nested smart tags inside one paragraph: this reader has no stack for them, so
+     * the tokenizer's depth limit is what meets them. The subtree past max_depth is skipped
+     * with one warning; the runs before and after it and the next paragraph are kept. */
+    buf body = {0};
+    const int depth = 100000;
+    buf_str(&body, P(T("before")));
+    buf_str(&body, "<w:p>" T("left "));
+    for (int i = 0; i < depth; i++) buf_str(&body, "<w:smartTag>");
+    buf_str(&body, T("deepest"));
+    for (int i = 0; i < depth; i++) buf_str(&body, "</w:smartTag>");
+    buf_str(&body, T("right") "</w:p>" P(T("after")));
+    doc_result r = run_body(body.p, PITH_OUT_TEXT);
+    cr_assert_eq(r.open_st, PITH_OK, "%s", r.err);
+    cr_expect_eq(r.next_st, PITH_OK, "%s: %s", pith_status_name(r.next_st), r.err);
+    cr_expect_str_eq(r.text.p, "before\n\nleft right\n\nafter\n");
+    cr_expect(strstr(r.warnings.p, "PITH_E_LIMIT xml: elements nested deeper than the limit") != NULL,
+              "%s", r.warnings.p);
+    cr_expect_eq(r.nwarnings, 1);
+    cr_expect_lt(r.stats.memory_high, (uint64_t)16 << 20);
+    free(body.p);
+    doc_result_free(&r);
+}
+
+Test(docx_hostile, deep_nesting_cut_short_keeps_what_came_before)
+{
+    /* the nest never closes: the part ends inside it (a warning), the text before stays */
+    buf body = {0};
+    buf_str(&body, P(T("kept")) "<w:p>");
+    for (int i = 0; i < 50000; i++) buf_str(&body, "<w:smartTag>");
+    buf d, z;
+    oz_docx_document(&d, "");
+    /* the document without its closing tags: body, then the open nest */
+    size_t head = d.n - strlen("</w:body></w:document>");
+    buf doc = {0};
+    buf_put(&doc, d.p, head);
+    buf_put(&doc, body.p, body.n);
+    oz_entry es[] = {
+        {"[Content_Types].xml", oz_docx_types, 0, 0, 0},
+        {"_rels/.rels", oz_docx_rels, 0, 0, 0},
+        {"word/document.xml", doc.p, doc.n, 0, 0},
+    };
+    oz_build(&z, es, 3);
+    doc_result r = doc_run(z.p, z.n, PITH_OUT_TEXT);
+    cr_assert_eq(r.open_st, PITH_OK, "%s", r.err);
+    cr_expect_eq(r.next_st, PITH_OK, "%s: %s", pith_status_name(r.next_st), r.err);
+    cr_expect_str_eq(r.text.p, "kept\n");
+    cr_expect(strstr(r.warnings.p, "PITH_E_TRUNCATED") != NULL, "%s", r.warnings.p);
+    free(body.p);
+    free(doc.p);
+    free(d.p);
+    free(z.p);
     doc_result_free(&r);
 }
 

@@ -96,6 +96,36 @@ Test(epub, spine_order_one_unit_per_item_and_dublin_core_metadata)
     doc_result_free(&r);
 }
 
+Test(epub, units_are_named_by_their_item_path_in_json)
+{
+    static const char opf[] =
+        OPF_OPEN "<dc:title>T</dc:title></metadata><manifest>" ITEM("a", "text/one.xhtml")
+        ITEM("b", "two%20x.xhtml") "</manifest><spine><itemref idref=\"b\"/><itemref idref=\"a\"/></spine></package>";
+    oz_entry es[] = {
+        {.name = "META-INF/container.xml", .data = CONTAINER("OPS/book.opf")},
+        {.name = "OPS/book.opf", .data = opf},
+        {.name = "OPS/text/one.xhtml", .data = XHTML("<p>One</p>")},
+        {.name = "OPS/two x.xhtml", .data = XHTML("<p>Two</p>")},
+    };
+    oz_entry all[5];
+    memset(all, 0, sizeof all);
+    all[0].name = "mimetype";
+    all[0].data = "application/epub+zip";
+    memcpy(all + 1, es, sizeof es);
+    buf z;
+    oz_build(&z, all, 5);
+    pith_options o = pith_options_default();
+    o.output = PITH_OUT_JSONL;
+    doc_result r = doc_run_with(&pith_handler_epub, PITH_FMT_EPUB, z.p, z.n, o);
+    free(z.p);
+    cr_assert_eq(r.open_st, PITH_OK, "%s", r.err);
+    cr_expect(strstr(r.text.p, "{\"type\":\"unit\",\"index\":0,\"kind\":\"item\",\"name\":\"OPS/two x.xhtml\"}") != NULL,
+              "%s", r.text.p);
+    cr_expect(strstr(r.text.p, "{\"type\":\"unit\",\"index\":1,\"kind\":\"item\",\"name\":\"OPS/text/one.xhtml\"}") != NULL,
+              "%s", r.text.p);
+    doc_result_free(&r);
+}
+
 Test(epub, xml_declaration_names_the_encoding)
 {
     /* "café" in windows-1252 (0xE9), declared only by the XML declaration */

@@ -885,6 +885,27 @@ Test(xlsx_hostile, truncated_sheet_keeps_what_was_read)
     free(z.p);
 }
 
+Test(xlsx_hostile, deep_nesting_between_rows_loses_only_that_subtree)
+{
+    /* 100,000 nested unknown elements between two rows: past max_depth the tokenizer skips
+     * the subtree with a warning; both rows still come out and the sheet ends OK */
+    buf rows = {0};
+    buf_str(&rows, "<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"B1\"><v>2</v></c></row>");
+    for (int i = 0; i < 100000; i++) buf_str(&rows, "<x>");
+    buf_str(&rows, "<row r=\"9\"><c r=\"A9\"><v>9</v></c></row>");
+    for (int i = 0; i < 100000; i++) buf_str(&rows, "</x>");
+    buf_str(&rows, "<row r=\"2\"><c r=\"A2\"><v>3</v></c><c r=\"B2\"><v>4</v></c></row>");
+    buf z = book1(rows.p, NULL, NULL);
+    doc_result r = run_buf(&z, PITH_OUT_TEXT);
+    expect_text(&r, "Data\n\n1\t2\n3\t4\n");
+    cr_expect(strstr(r.warnings.p, "PITH_E_LIMIT xml: elements nested deeper than the limit") != NULL,
+              "%s", r.warnings.p);
+    cr_expect(r.stats.memory_high < (uint64_t)16 << 20);
+    doc_result_free(&r);
+    free(rows.p);
+    free(z.p);
+}
+
 Test(xlsx_hostile, cells_out_of_order_are_dropped_with_a_warning)
 {
     buf z = book1("<row r=\"1\"><c r=\"C1\"><v>3</v></c><c r=\"A1\"><v>1</v></c>"

@@ -589,3 +589,66 @@ Test(xml_hostile, work_limit)
                         107, got, sizeof got, &lim),
                  PITH_E_LIMIT);
 }
+
+/* x.skip_deep (the office handlers set it): a subtree past max_depth is stepped over with a
+ * counter, so text around it survives; '>' in quoted values, comments, CDATA and PIs inside
+ * it do not end it early, and an empty element at the limit is skipped alone. */
+static pith_status render_skipping(const char *xml, char *out, size_t cap, uint64_t *skipped)
+{
+    pith_xml x;
+    pith_xml_limits lim = {3, 0, 0};
+    size_t o = 0;
+    out[0] = 0;
+    pith_status st = pith_xml_init(&x, &arena, (const uint8_t *)xml, strlen(xml), &lim, NULL);
+    if (st != PITH_OK) return st;
+    x.skip_deep = true;
+    pith_xml_token t;
+    while ((st = pith_xml_next(&x, &t)) == PITH_OK && t.kind != PITH_XML_EOF) {
+        if (t.kind == PITH_XML_START) o += (size_t)snprintf(out + o, cap - o, "<%.*s>", (int)t.local.n, t.local.p);
+        else if (t.kind == PITH_XML_END) o += (size_t)snprintf(out + o, cap - o, "</%.*s>", (int)t.local.n, t.local.p);
+        else o += (size_t)snprintf(out + o, cap - o, "%.*s", (int)t.text.n, t.text.p);
+    }
+    *skipped = x.deep_skipped;
+    return st;
+}
+
+Test(xml_hostile, skip_deep_steps_over_subtrees_past_the_depth_limit)
+{
+    char got[512];
+    uint64_t k = 0;
+    cr_assert_eq(render_skipping("<a><b><c>x<d q='>'><e>gone</e><!-- </d> --><![CDATA[</d>]]><?p </d>?></d>"
+                                 "y<d/>z<d a=\"/>\"/>w</c></b></a>", got, sizeof got, &k),
+                 PITH_OK);
+    cr_expect_str_eq(got, "<a><b><c>xyzw</c></b></a>");
+    cr_expect_eq(k, 3);
+    /* 100,000 levels under the limit: no stack, one pass */
+    size_t depth = 100000, o = 0;
+    char *doc = malloc(depth * 7 + 64);
+    o += (size_t)sprintf(doc, "<a><b><c>L");
+    for (size_t i = 0; i < depth; i++) memcpy(doc + o + 3 * i, "<d>", 3);
+    o += 3 * depth;
+    for (size_t i = 0; i < depth; i++) memcpy(doc + o + 4 * i, "</d>", 4);
+    o += 4 * depth;
+    o += (size_t)sprintf(doc + o, "R</c></b></a>");
+    size_t before = pith_arena_bytes(&arena);
+    pith_xml x;
+    pith_xml_limits lim = {3, 0, 0};
+    cr_assert_eq(pith_xml_init(&x, &arena, (const uint8_t *)doc, o, &lim, NULL), PITH_OK);
+    x.skip_deep = true;
+    pith_xml_token t;
+    pith_status st;
+    char text[8] = {0};
+    size_t tn = 0;
+    while ((st = pith_xml_next(&x, &t)) == PITH_OK && t.kind != PITH_XML_EOF)
+        if (t.kind == PITH_XML_TEXT && tn + t.text.n < sizeof text) {
+            memcpy(text + tn, t.text.p, t.text.n);
+            tn += t.text.n;
+        }
+    cr_expect_eq(st, PITH_OK);
+    cr_expect_str_eq(text, "LR");
+    cr_expect_leq(pith_arena_bytes(&arena) - before, (size_t)64 << 10);
+    /* cut inside the skipped subtree: TRUNCATED, as any input ending inside an element */
+    cr_expect_eq(render_skipping("<a><b><c>x<d><e>", got, sizeof got, &k), PITH_E_TRUNCATED);
+    cr_expect_str_eq(got, "<a><b><c>x");
+    free(doc);
+}
