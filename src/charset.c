@@ -138,6 +138,36 @@ size_t pith_charset_bom(const uint8_t *d, size_t n, pith_charset *out)
     return 0;
 }
 
+/* The order matters: a BOM is authoritative; UTF-16 before UTF-8 because UTF-16 of ASCII is
+ * often well-formed UTF-8 (see pith_utf16_sniff); the full validity scan before the census,
+ * because valid text (nearly all of it) is settled by the fast ASCII path alone. */
+pith_charset pith_charset_guess_text(const uint8_t *d, size_t n, size_t *bom,
+                                     pith_utf8_census *c)
+{
+    pith_charset cs;
+    *bom = pith_charset_bom(d, n, &cs);
+    const uint8_t *t = d + *bom;
+    size_t tn = n - *bom;
+    pith_utf8_census none = {0, 0, false, tn};
+    if (c) *c = none;
+    if (*bom) {
+        /* after a UTF-8 BOM, ill-formed sequences are errors in UTF-8 text, whatever their
+         * number */
+        if (cs.kind == PITH_ENC_UTF8 && c && pith_utf8_valid_prefix(t, tn) != tn)
+            (void)pith_utf8_mostly(t, tn, c);
+        return cs;
+    }
+    int u16 = pith_utf16_sniff(d, n);
+    if (u16) return of(u16 == 1 ? E_UTF16LE : E_UTF16BE);
+    if (pith_utf8_valid_prefix(d, n) == n) return of(E_UTF8);
+    pith_utf8_census found;
+    if (pith_utf8_mostly(d, n, &found)) {
+        if (c) *c = found;
+        return of(E_UTF8);
+    }
+    return of_sbcs(&pith_sbcs_windows_1252);
+}
+
 /* MARK: - charset= in a MIME type or a meta content */
 
 /* HTML §2.6.3 "extract a character encoding from a meta element", over s[0..n). */

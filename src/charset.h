@@ -10,7 +10,8 @@
  * Sniffing (pith_charset_sniff) is the "frequency analysis" the HTML Standard allows when a
  * document declares nothing: the byte structure of the multibyte encodings, and the share of
  * each script's most frequent letters among the decoded characters. Used by the HTML handler;
- * the RTF, email and XML handlers use the labels and the decoder.
+ * the RTF, email and XML handlers use the labels and the decoder. Text that declares nothing
+ * and is not HTML (plain text, CSV, JSON) has a simpler rule, pith_charset_guess_text.
  */
 #ifndef PITH_CHARSET_H
 #define PITH_CHARSET_H
@@ -22,6 +23,7 @@
 #include "cjk.h"
 #include "core.h"
 #include "sbcs.h"
+#include "utf.h"
 
 typedef enum pith_enc_kind {
     PITH_ENC_UTF8 = 0,
@@ -49,6 +51,16 @@ pith_charset pith_charset_named(const char *name);
 
 /* A byte order mark at the start of d: its length (3 or 2) and the encoding, or 0. */
 size_t pith_charset_bom(const uint8_t *d, size_t n, pith_charset *out);
+
+/* The encoding of text that declares none, as the plain-text-like handlers (text, Markdown,
+ * CSV, JSON) decide it: a BOM (*bom = its length, else 0); else BOM-less UTF-16
+ * (pith_utf16_sniff); else UTF-8 when d[0..n) is well-formed UTF-8 or UTF-8 with a few errors
+ * (pith_utf8_mostly); else windows-1252. When c is not NULL it tells how far the UTF-8 text
+ * after the BOM is from valid: for a UTF-8 answer whose text is not well-formed, the census
+ * pith_utf8_mostly took of it (bad or cut is then set; offsets count from after the BOM);
+ * otherwise all zero with first_bad = n - *bom. */
+pith_charset pith_charset_guess_text(const uint8_t *d, size_t n, size_t *bom,
+                                     pith_utf8_census *c);
 
 /* The charset parameter of a MIME type ("text/html; charset=Shift_JIS"): true when there is one
  * that names an encoding. */

@@ -3,8 +3,8 @@
  * RFC 4180 fields: quoted fields with embedded delimiters, line ends and doubled quotes; bare
  * quotes inside an unquoted field are text, as every spreadsheet reads them. The delimiter is
  * sniffed from the first lines (comma, semicolon, tab, pipe; a .tsv hint means tab). The
- * encoding is decided at open as the text handler does (BOM, BOM-less UTF-16, UTF-8, else
- * windows-1252); the CJK encodings are not sniffed here.
+ * encoding is decided at open by the text handler's rule, pith_charset_guess_text (BOM,
+ * BOM-less UTF-16, UTF-8, else windows-1252); the CJK encodings are not sniffed here.
  * A file is one unit extracted in steps: each step reads whole rows up to CSV_STEP input bytes
  * or CSV_STEP_ROWS rows and emits them as one TABLE, so the serializers (the Markdown one holds
  * a table until it ends) keep one step's rows, never the file's. Limits: columns past
@@ -17,7 +17,6 @@
 
 #include "charset.h"
 #include "core.h"
-#include "utf.h"
 
 #define CSV_STEP ((size_t)256 * 1024)
 #define CSV_STEP_ROWS 4096u
@@ -120,19 +119,7 @@ static pith_status csv_open(pith_doc *doc, const uint8_t *data, size_t len, void
     pith_status s = pith_work(doc, len);
     if (s != PITH_OK) return s;
 
-    pith_charset cs;
-    size_t bom = pith_charset_bom(data, len, &cs);
-    if (bom) {
-        st->pos = bom;
-    } else {
-        int u16 = pith_utf16_sniff(data, len);
-        if (u16)
-            cs = pith_charset_named(u16 == 1 ? "utf-16le" : "utf-16be");
-        else if (pith_utf8_valid_prefix(data, len) == len || pith_utf8_mostly(data, len, NULL))
-            cs = pith_charset_named("utf-8");
-        else
-            cs = pith_charset_named("windows-1252");
-    }
+    pith_charset cs = pith_charset_guess_text(data, len, &st->pos, NULL);
     if (cs.kind == PITH_ENC_UTF16LE || cs.kind == PITH_ENC_UTF16BE) {
         st->w = 2;
         st->be = cs.kind == PITH_ENC_UTF16BE;

@@ -5,8 +5,8 @@
  * values of one container form a PARAGRAPH, one per line (BREAK between them); a container
  * starting or ending closes the paragraph. Escapes are decoded (\uXXXX with surrogate pairs,
  * a lone surrogate gives U+FFFD); control characters other than line ends are dropped.
- * The encoding is decided at open as the text handler does (BOM, BOM-less UTF-16, UTF-8 with
- * U+FFFD for ill-formed sequences, else windows-1252).
+ * The encoding is decided at open by the text handler's rule, pith_charset_guess_text (BOM,
+ * BOM-less UTF-16, UTF-8 with U+FFFD for ill-formed sequences, else windows-1252).
  * The tokenizer is a byte-at-a-time state machine with no recursion: nesting is a bit stack
  * (object or array per level) grown in document memory, at most one bit per input byte, so a
  * 10^6-deep file costs 125 KB. A file is one unit read in steps of JSON_STEP input bytes, a
@@ -63,21 +63,9 @@ static pith_status json_open(pith_doc *doc, const uint8_t *data, size_t len, voi
     pith_status s = pith_work(doc, len);
     if (s != PITH_OK) return s;
 
-    pith_charset cs;
-    size_t bom = pith_charset_bom(data, len, &cs);
-    if (bom) {
-        st->pos = bom;
-    } else {
-        int u16 = pith_utf16_sniff(data, len);
-        if (u16)
-            cs = pith_charset_named(u16 == 1 ? "utf-16le" : "utf-16be");
-        else if (pith_utf8_valid_prefix(data, len) == len || pith_utf8_mostly(data, len, NULL))
-            cs = pith_charset_named("utf-8");
-        else
-            cs = pith_charset_named("windows-1252");
-    }
-    st->direct = cs.kind == PITH_ENC_UTF8 &&
-                 pith_utf8_valid_prefix(data + st->pos, len - st->pos) == len - st->pos;
+    pith_utf8_census scan;
+    pith_charset cs = pith_charset_guess_text(data, len, &st->pos, &scan);
+    st->direct = cs.kind == PITH_ENC_UTF8 && !scan.bad && !scan.cut;
     if ((s = pith_charset_decoder_open(doc, &cs, &st->dec)) != PITH_OK) return s;
     if ((s = pith_doc_add_meta(doc, "encoding", cs.name, strlen(cs.name))) != PITH_OK) return s;
     pith_doc_set_units(doc, 1, PITH_UNIT_PART);

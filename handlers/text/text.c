@@ -4,9 +4,10 @@
  * characters that carry no text are dropped (see "Normalization" below). The encoding is decided
  * once at open, for the whole file, and stored as the "encoding" metadata: a BOM (UTF-8,
  * UTF-16LE/BE), else the zero-byte pattern of BOM-less UTF-16, else UTF-8 (with U+FFFD for the
- * rare ill-formed sequence, see census_utf8), else windows-1252 (WHATWG Encoding Standard
- * mappings). Other legacy encodings (cp866, Shift_JIS, EBCDIC) are not detected yet and come
- * out as windows-1252. Text output is the normalized text itself; the structured outputs get
+ * rare ill-formed sequence, see pith_utf8_mostly), else windows-1252 (WHATWG Encoding Standard
+ * mappings); the rule is pith_charset_guess_text, shared with the CSV and JSON handlers. Other
+ * legacy encodings (cp866, Shift_JIS, EBCDIC) are not detected yet and come out as
+ * windows-1252. Text output is the normalized text itself; the structured outputs get
  * paragraphs split on blank lines.
  * A file is one unit, extracted in steps of TEXT_STEP input bytes (PITH_MORE in between), so
  * memory holds one step's output, never the file's text. Draws one work unit per input byte
@@ -15,6 +16,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "charset.h"
 #include "core.h"
 #include "sbcs.h"
 #include "utf.h"
@@ -23,8 +25,6 @@
  * (windows-1252 grows a byte to 3, then the normalized copy), so 64 KiB keeps a step under
  * 400 KiB while making the per-step overhead negligible. */
 #define TEXT_STEP ((size_t)64 * 1024)
-
-/* How much of the start of the file the BOM-less UTF-16 test looks at. */
 
 /* Spaces and tabs held back at the end of a line in paragraph mode (see text_state.ws). */
 #define TEXT_WS_MAX 64u
@@ -36,9 +36,6 @@ typedef enum text_enc {
     ENC_UTF16BE,
     ENC_CP1252,
 } text_enc;
-
-static const char *const enc_names[] = {"utf-8", "utf-8", "utf-16le", "utf-16be",
-                                        "windows-1252"};
 
 typedef struct text_state {
     const uint8_t *data;
@@ -67,17 +64,6 @@ typedef struct text_state {
 
 /* MARK: - Encoding detection */
 
-/* The UTF-8-with-errors rule (pith_utf8_mostly, src/utf.c), keeping what it found for the
- * decoding warning. */
-static bool census_utf8(text_state *st, const uint8_t *d, size_t len)
-{
-    pith_utf8_census c;
-    bool utf8 = pith_utf8_mostly(d, len, &c);
-    st->bad = c.bad + c.cut;
-    st->first_bad = c.first_bad;
-    return utf8;
-}
-
 static pith_status text_open(pith_doc *doc, const uint8_t *data, size_t len, void **state)
 {
     text_state *st = pith_doc_calloc(doc, sizeof *st);
@@ -89,41 +75,25 @@ static pith_status text_open(pith_doc *doc, const uint8_t *data, size_t len, voi
 
     pith_status s = pith_work(doc, len);
     if (s != PITH_OK) return s;
-    if (len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
-        /* A BOM is authoritative: ill-formed sequences after it become U+FFFD. */
-        st->pos = 3;
-        st->enc = pith_utf8_valid_prefix(data + 3, len - 3) == len - 3 ? ENC_UTF8
-                                                                       : ENC_UTF8_REPAIR;
-        if (st->enc == ENC_UTF8_REPAIR) {
-            (void)census_utf8(st, data + 3, len - 3);
-            st->first_bad += 3;
-        }
-    } else if (len >= 2 && data[0] == 0xFF && data[1] == 0xFE) {
-        st->pos = 2;
-        st->enc = ENC_UTF16LE;
-    } else if (len >= 2 && data[0] == 0xFE && data[1] == 0xFF) {
-        st->pos = 2;
-        st->enc = ENC_UTF16BE;
-    } else {
-        int u16 = pith_utf16_sniff(data, len);
-        if (u16) {
-            st->enc = u16 == 1 ? ENC_UTF16LE : ENC_UTF16BE;
-        } else if (pith_utf8_valid_prefix(data, len) == len) {
-            st->enc = ENC_UTF8;
-        } else if (census_utf8(st, data, len)) {
-            st->enc = ENC_UTF8_REPAIR;
-        } else {
-            st->enc = ENC_CP1252;
-            st->bad = 0;
-        }
+    /* A UTF-8 BOM is authoritative: ill-formed sequences after it become U+FFFD, however
+     * many. Without one, the census decides between repaired UTF-8 and windows-1252. */
+    pith_utf8_census c;
+    pith_charset cs = pith_charset_guess_text(data, len, &st->pos, &c);
+    switch (cs.kind) {
+    case PITH_ENC_UTF8: st->enc = c.bad || c.cut ? ENC_UTF8_REPAIR : ENC_UTF8; break;
+    case PITH_ENC_UTF16LE: st->enc = ENC_UTF16LE; break;
+    case PITH_ENC_UTF16BE: st->enc = ENC_UTF16BE; break;
+    default: st->enc = ENC_CP1252; break;
     }
+    /* kept for the decoding warning */
+    st->bad = c.bad + c.cut;
+    st->first_bad = st->pos + c.first_bad;
     if ((st->enc == ENC_UTF16LE || st->enc == ENC_UTF16BE) && (len - st->pos) % 2 != 0) {
         st->bad = 1;
         st->first_bad = len - 1;
     }
 
-    const char *name = enc_names[st->enc];
-    s = pith_doc_add_meta(doc, "encoding", name, strlen(name));
+    s = pith_doc_add_meta(doc, "encoding", cs.name, strlen(cs.name));
     if (s != PITH_OK) return s;
     pith_doc_set_units(doc, 1, PITH_UNIT_PART);
     *state = st;

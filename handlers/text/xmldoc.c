@@ -273,27 +273,32 @@ static uint32_t heading_level(const xml_state *st, uint32_t depth, const pith_xm
     return l > 6 ? 6 : l;
 }
 
+/* The tokenizer passes ill-formed UTF-8 through (element text and attribute values alike);
+ * output is UTF-8, so (*p, *n) is replaced by a scratch copy with each bad sequence U+FFFD. */
+static pith_status utf8_clean(pith_doc *doc, const char **p, size_t *n)
+{
+    if (pith_utf8_valid_prefix((const uint8_t *)*p, *n) == *n) return PITH_OK;
+    size_t cap = 3 * *n + 3, used;
+    uint8_t *fix = pith_scratch_alloc(doc, cap);
+    if (!fix) return pith_alloc_failed(doc, cap);
+    *n = pith_utf8_repair((const uint8_t *)*p, *n, true, fix, cap, &used);
+    *p = (const char *)fix;
+    return PITH_OK;
+}
+
 /* Text under the element at `depth`: emit it into its block, whitespace runs as one space. */
 static pith_status on_text(pith_doc *doc, xml_state *st, uint32_t depth, const pith_str *text)
 {
     if (depth == 0 || depth >= st->max_depth || st->hidden[depth]) return PITH_OK;
     const char *p = text->p;
     size_t n = text->n;
-    /* the tokenizer passes ill-formed UTF-8 through; output is UTF-8, so each bad sequence
-     * becomes U+FFFD here */
-    if (pith_utf8_valid_prefix((const uint8_t *)p, n) != n) {
-        size_t cap = 3 * n + 3, used;
-        uint8_t *fix = pith_scratch_alloc(doc, cap);
-        if (!fix) return pith_alloc_failed(doc, cap);
-        n = pith_utf8_repair((const uint8_t *)p, n, true, fix, cap, &used);
-        p = (const char *)fix;
-    }
+    pith_status s = utf8_clean(doc, &p, &n);
+    if (s != PITH_OK) return s;
     if (st->title_on) {
         for (size_t i = 0; i < n && st->title_n < XML_TITLE_MAX; i++)
             st->title[st->title_n++] = p[i];
         return PITH_OK;
     }
-    pith_status s = PITH_OK;
     size_t i = 0;
     while (i < n && s == PITH_OK) {
         size_t j = i;
@@ -367,7 +372,10 @@ static pith_status on_start(pith_doc *doc, xml_state *st, const pith_xml_token *
         const pith_str *name = pith_xml_attr_get(t, NS_SSML, "Name");
         if (name && name->n) {
             pith_ev_heading h = {2};
-            s = pith_emit_block(doc, PITH_EV_HEADING, &h, name->p, name->n);
+            const char *p = name->p;
+            size_t n = name->n;
+            s = utf8_clean(doc, &p, &n);
+            if (s == PITH_OK) s = pith_emit_block(doc, PITH_EV_HEADING, &h, p, n);
         }
         break;
     }

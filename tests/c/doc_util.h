@@ -1,10 +1,13 @@
 /* doc_util.h: what the handler suites share (test code only): run a document through the
- * public API into a string (chunks, metadata, warnings), read corpus files, and the word F1 of
+ * public API into a string (chunks, metadata, warnings), read corpus files and the source
+ * tree's data packs, check phrases of a corpus file's text, and the word F1 of
  * bench/lib/f1.mjs, so quality checks in C agree with the benchmark's. */
 #ifndef PITH_DOC_UTIL_H
 #define PITH_DOC_UTIL_H
 
 #include <ctype.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,11 +76,41 @@ static inline doc_result doc_run_with(const pith_handler *h, pith_format f, cons
     return r;
 }
 
-static inline doc_result doc_run(const void *data, size_t len, pith_output out)
+/* The default options with output `out`. */
+static inline pith_options doc_options(pith_output out)
 {
     pith_options o = pith_options_default();
     o.output = out;
-    return doc_run_with(NULL, PITH_FMT_UNKNOWN, data, len, o);
+    return o;
+}
+
+static inline doc_result doc_run(const void *data, size_t len, pith_output out)
+{
+    return doc_run_with(NULL, PITH_FMT_UNKNOWN, data, len, doc_options(out));
+}
+
+/* The handler `name` registered for f; skips the test when this build does not have it. */
+static inline const pith_handler *doc_handler(pith_format f, const char *name)
+{
+    const pith_handler *h = pith_registry_find(f);
+    if (!h || strcmp(h->name, name) != 0)
+        cr_skip_test("the %s handler is not in this build", name);
+    return h;
+}
+
+/* latin1 (one byte a character, U+0000..U+00FF) as UTF-16LE with a BOM, into out (cap bytes,
+ * at least 2 + 2 * strlen(latin1)). Returns the length. */
+static inline size_t doc_utf16le_bom(const char *latin1, uint8_t *out, size_t cap)
+{
+    size_t n = 0;
+    cr_assert(cap >= 2 + 2 * strlen(latin1));
+    out[n++] = 0xFF;
+    out[n++] = 0xFE;
+    for (const char *c = latin1; *c; c++) {
+        out[n++] = (uint8_t)*c;
+        out[n++] = 0;
+    }
+    return n;
 }
 
 static inline void doc_result_free(doc_result *r)
@@ -104,6 +137,70 @@ static inline const char *doc_meta(const doc_result *r, const char *key, char *o
     return out;
 }
 
+/* d[0..n) through handler h for format f under memory caps from 4 KiB to 1 MiB, doubling:
+ * each run works or stops with PITH_E_LIMIT or PITH_E_NOMEM, never another status. */
+static inline void doc_expect_caps_fail_cleanly(const pith_handler *h, pith_format f,
+                                                const void *d, size_t n)
+{
+    for (uint64_t cap = 4096; cap <= (1u << 20); cap *= 2) {
+        pith_options o = pith_options_default();
+        o.limits.max_memory_bytes = cap;
+        doc_result r = doc_run_with(h, f, d, n, o);
+        cr_expect(r.open_st == PITH_OK || r.open_st == PITH_E_LIMIT || r.open_st == PITH_E_NOMEM,
+                  "cap %llu: %s", (unsigned long long)cap, pith_status_name(r.open_st));
+        cr_expect(r.next_st == PITH_OK || r.next_st == PITH_E_LIMIT || r.next_st == PITH_E_NOMEM,
+                  "cap %llu: %s %s", (unsigned long long)cap, pith_status_name(r.next_st), r.err);
+        doc_result_free(&r);
+    }
+}
+
+/* Every prefix of d[0..n) through handler h for format f (JSON Lines output): each opens and
+ * runs to its end with PITH_OK, a cut document being damage (a warning), not a failure. */
+static inline void doc_expect_every_prefix_ok(const pith_handler *h, pith_format f,
+                                              const void *d, size_t n)
+{
+    for (size_t k = 0; k <= n; k++) {
+        doc_result r = doc_run_with(h, f, d, k, doc_options(PITH_OUT_JSONL));
+        cr_expect_eq(r.open_st, PITH_OK, "prefix %zu: %s", k, r.err);
+        cr_expect_eq(r.next_st, PITH_OK, "prefix %zu: %s", k, r.err);
+        doc_result_free(&r);
+    }
+}
+
+/* d[0..n) through handler h for format f with limits.max_work 10,000 (the input is to be
+ * much larger): the work limit stops it, at open or at a step. */
+static inline void doc_expect_work_limit(const pith_handler *h, pith_format f, const void *d,
+                                         size_t n)
+{
+    pith_options o = pith_options_default();
+    o.limits.max_work = 10000;
+    doc_result r = doc_run_with(h, f, d, n, o);
+    cr_expect(r.open_st == PITH_E_LIMIT || r.next_st == PITH_E_LIMIT, "%s %s",
+              pith_status_name(r.open_st), pith_status_name(r.next_st));
+    doc_result_free(&r);
+}
+
+/* MARK: - Files */
+
+/* A whole file, malloc'd and NUL-terminated after its *len bytes; NULL when it cannot be
+ * opened. */
+static inline uint8_t *doc_read_path(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *b = malloc(n > 0 ? (size_t)n + 1 : 1);
+    cr_assert(b != NULL);
+    size_t got = n > 0 ? fread(b, 1, (size_t)n, f) : 0;
+    fclose(f);
+    cr_assert_eq(got, n > 0 ? (size_t)n : 0, "%s: short read", path);
+    b[got] = 0;
+    *len = got;
+    return b;
+}
+
 /* A corpus file's bytes (malloc'd) or NULL; path relative to $PITH_CORPUS. Skips the test
  * with a message when the corpus is absent. */
 static inline uint8_t *corpus_read(const char *rel, size_t *len)
@@ -112,26 +209,61 @@ static inline uint8_t *corpus_read(const char *rel, size_t *len)
     char path[1024];
     if (!root) cr_skip_test("PITH_CORPUS not set: the shared corpus is not available");
     snprintf(path, sizeof path, "%s/%s", root, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (strchr(rel, '/')) {
-            snprintf(path, sizeof path, "%s", root);
-            FILE *d = fopen(path, "rb");
-            if (!d) cr_skip_test("corpus folder %s is absent", root);
-            fclose(d);
-        }
-        return NULL;
+    uint8_t *b = doc_read_path(path, len);
+    if (!b && strchr(rel, '/')) {
+        FILE *d = fopen(root, "rb");
+        if (!d) cr_skip_test("corpus folder %s is absent", root);
+        fclose(d);
     }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc(n > 0 ? (size_t)n + 1 : 1);
-    cr_assert(b != NULL);
-    size_t got = n > 0 ? fread(b, 1, (size_t)n, f) : 0;
-    fclose(f);
-    b[got] = 0;
-    *len = got;
     return b;
+}
+
+/* The source tree's root into out: meson passes PITH_CORPUS as <root>/../shared/corpus.
+ * false when it is not set or not of that form. */
+static inline bool doc_source_root(char *out, size_t cap)
+{
+    const char *corpus = getenv("PITH_CORPUS");
+    const char *tail = "/../shared/corpus";
+    size_t n = corpus ? strlen(corpus) : 0, t = strlen(tail);
+    if (!corpus || n < t || strcmp(corpus + n - t, tail) != 0) return false;
+    snprintf(out, cap, "%.*s", (int)(n - t), corpus);
+    return true;
+}
+
+/* The data pack dist/data/<name>.bin of the source tree (malloc'd), or NULL when the source
+ * root is unknown or the pack was not generated. */
+static inline uint8_t *doc_pack_read(const char *name, size_t *len)
+{
+    char root[4096], path[4400];
+    if (!doc_source_root(root, sizeof root)) return NULL;
+    snprintf(path, sizeof path, "%s/dist/data/%s.bin", root, name);
+    return doc_read_path(path, len);
+}
+
+/* MARK: - Corpus phrases */
+
+/* Corpus file `rel` through handler h (NULL: detection) for format f, asserting that it opens,
+ * every step succeeds and some text comes out. */
+static inline doc_result doc_corpus_run(const pith_handler *h, pith_format f, const char *rel,
+                                        pith_options o)
+{
+    size_t len = 0;
+    uint8_t *d = corpus_read(rel, &len);
+    cr_assert(d != NULL, "corpus file %s missing", rel);
+    doc_result r = doc_run_with(h, f, d, len, o);
+    free(d);
+    cr_assert_eq(r.open_st, PITH_OK, "%s: %s", rel, r.err);
+    cr_assert_eq(r.next_st, PITH_OK, "%s: %s", rel, r.err);
+    cr_assert(r.text.n > 0, "%s: no text", rel);
+    return r;
+}
+
+/* Expect each of phrases[0..n) somewhere in r's text (rel names the file in messages). */
+static inline void doc_expect_phrases(const doc_result *r, const char *rel,
+                                      const char *const *phrases, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        cr_expect(strstr(r->text.p, phrases[i]) != NULL, "%s: missing \"%s\"", rel, phrases[i]);
 }
 
 /* MARK: - Word F1, an ASCII approximation of bench/lib/f1.mjs (which uses Unicode classes and

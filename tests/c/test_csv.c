@@ -9,28 +9,26 @@
 
 #include "doc_util.h"
 
-static const pith_handler *csv_handler(void)
-{
-    const pith_handler *h = pith_registry_find(PITH_FMT_CSV);
-    if (!h || strcmp(h->name, "csv") != 0) cr_skip_test("the csv handler is not in this build");
-    return h;
-}
+static const pith_handler *csv_handler(void) { return doc_handler(PITH_FMT_CSV, "csv"); }
 
 static doc_result run_csv(const void *d, size_t n, pith_output out)
 {
-    pith_options o = pith_options_default();
-    o.output = out;
-    return doc_run_with(csv_handler(), PITH_FMT_CSV, d, n, o);
+    return doc_run_with(csv_handler(), PITH_FMT_CSV, d, n, doc_options(out));
+}
+
+/* Through detection, with a file name as the hint. */
+static pith_options hint_options(const char *hint, pith_output out)
+{
+    csv_handler();
+    pith_options o = doc_options(out);
+    o.hint = hint;
+    o.hint_len = strlen(hint);
+    return o;
 }
 
 static doc_result run_hint(const void *d, size_t n, const char *hint, pith_output out)
 {
-    csv_handler();
-    pith_options o = pith_options_default();
-    o.output = out;
-    o.hint = hint;
-    o.hint_len = strlen(hint);
-    return doc_run_with(NULL, PITH_FMT_UNKNOWN, d, n, o);
+    return doc_run_with(NULL, PITH_FMT_UNKNOWN, d, n, hint_options(hint, out));
 }
 
 #define EXPECT_TEXT(r, want) cr_expect_str_eq((r).text.p, want)
@@ -114,15 +112,8 @@ Test(csv, tsv_hint_means_tab)
 Test(csv, utf16le_with_bom)
 {
     /* "é,b\r\n1,2\r\n" in UTF-16LE, as Excel's "Unicode text" export writes */
-    const char *s = "\xE9,b\r\n1,2\r\n";
     uint8_t in[64];
-    size_t n = 0;
-    in[n++] = 0xFF;
-    in[n++] = 0xFE;
-    for (const char *c = s; *c; c++) {
-        in[n++] = (uint8_t)*c;
-        in[n++] = 0;
-    }
+    size_t n = doc_utf16le_bom("\xE9,b\r\n1,2\r\n", in, sizeof in);
     doc_result r = run_csv(in, n, PITH_OUT_TEXT);
     EXPECT_TEXT(r, "\xC3\xA9\tb\n1\t2\n");
     char e[32];
@@ -159,17 +150,9 @@ Test(csv, detected_by_extension)
 
 static void corpus_has(const char *rel, const char *const *phrases, size_t n)
 {
-    size_t len = 0;
-    uint8_t *d = corpus_read(rel, &len);
-    cr_assert(d != NULL, "corpus file %s missing", rel);
-    doc_result r = run_hint(d, len, rel, PITH_OUT_TEXT);
-    cr_assert_eq(r.open_st, PITH_OK, "%s: %s", rel, r.err);
-    cr_assert_eq(r.next_st, PITH_OK, "%s: %s", rel, r.err);
-    cr_assert(r.text.n > 0);
-    for (size_t i = 0; i < n; i++)
-        cr_expect(strstr(r.text.p, phrases[i]) != NULL, "%s: missing \"%s\"", rel, phrases[i]);
+    doc_result r = doc_corpus_run(NULL, PITH_FMT_UNKNOWN, rel, hint_options(rel, PITH_OUT_TEXT));
+    doc_expect_phrases(&r, rel, phrases, n);
     doc_result_free(&r);
-    free(d);
 }
 
 Test(csv, corpus_stanley_cups)
@@ -248,8 +231,7 @@ Test(csv_hostile, big_file_streams_in_bounded_memory)
     buf_rep(&b, "alpha,\"beta, gamma\",3.14159,\"multi\nline\"\n", 1500000);  /* ~60 MB */
     for (int out = 0; out < 3; out++) {
         pith_ctx *ctx = pith_ctx_create(NULL);
-        pith_options o = pith_options_default();
-        o.output = (pith_output)out;
+        pith_options o = doc_options((pith_output)out);
         pith_doc *doc;
         cr_assert_eq(pith_open_with(ctx, csv_handler(), PITH_FMT_CSV, b.p, b.n, &o, &doc),
                      PITH_OK);
@@ -285,11 +267,7 @@ Test(csv_hostile, work_limit_stops_it)
 {
     buf b = {0};
     buf_rep(&b, "a,b,c\n", 100000);
-    pith_options o = pith_options_default();
-    o.limits.max_work = 10000;
-    doc_result r = doc_run_with(csv_handler(), PITH_FMT_CSV, b.p, b.n, o);
-    cr_expect(r.open_st == PITH_E_LIMIT || r.next_st == PITH_E_LIMIT);
-    doc_result_free(&r);
+    doc_expect_work_limit(csv_handler(), PITH_FMT_CSV, b.p, b.n);
     free(b.p);
 }
 
@@ -307,14 +285,5 @@ Test(csv_hostile, empty_and_tiny_inputs)
 Test(csv_hostile, tiny_memory_caps_fail_cleanly)
 {
     static const char in[] = "a,b,\"c\nd\"\n1,2,3\n";
-    for (uint64_t cap = 4096; cap <= (1u << 20); cap *= 2) {
-        pith_options o = pith_options_default();
-        o.limits.max_memory_bytes = cap;
-        doc_result r = doc_run_with(csv_handler(), PITH_FMT_CSV, in, sizeof in - 1, o);
-        cr_expect(r.open_st == PITH_OK || r.open_st == PITH_E_LIMIT || r.open_st == PITH_E_NOMEM,
-                  "cap %llu: %s", (unsigned long long)cap, pith_status_name(r.open_st));
-        cr_expect(r.next_st == PITH_OK || r.next_st == PITH_E_LIMIT || r.next_st == PITH_E_NOMEM,
-                  "cap %llu: %s %s", (unsigned long long)cap, pith_status_name(r.next_st), r.err);
-        doc_result_free(&r);
-    }
+    doc_expect_caps_fail_cleanly(csv_handler(), PITH_FMT_CSV, in, sizeof in - 1);
 }

@@ -10,18 +10,11 @@
 
 #include "doc_util.h"
 
-static const pith_handler *eml_handler(void)
-{
-    const pith_handler *h = pith_registry_find(PITH_FMT_EML);
-    if (!h || strcmp(h->name, "eml") != 0) cr_skip_test("the eml handler is not in this build");
-    return h;
-}
+static const pith_handler *eml_handler(void) { return doc_handler(PITH_FMT_EML, "eml"); }
 
 static doc_result run_eml(const void *d, size_t n, pith_output out)
 {
-    pith_options o = pith_options_default();
-    o.output = out;
-    return doc_run_with(eml_handler(), PITH_FMT_EML, d, n, o);
+    return doc_run_with(eml_handler(), PITH_FMT_EML, d, n, doc_options(out));
 }
 
 #define RUN(lit) run_eml(lit, sizeof lit - 1, PITH_OUT_TEXT)
@@ -145,19 +138,11 @@ Test(eml, detected_by_headers)
 
 static void corpus_has(const char *rel, const char *title, const char *const *phrases, size_t n)
 {
-    size_t len = 0;
-    uint8_t *d = corpus_read(rel, &len);
-    cr_assert(d != NULL, "corpus file %s missing", rel);
-    doc_result r = run_eml(d, len, PITH_OUT_TEXT);
-    cr_assert_eq(r.open_st, PITH_OK, "%s: %s", rel, r.err);
-    cr_assert_eq(r.next_st, PITH_OK, "%s: %s", rel, r.err);
-    cr_assert(r.text.n > 0);
+    doc_result r = doc_corpus_run(eml_handler(), PITH_FMT_EML, rel, doc_options(PITH_OUT_TEXT));
     char v[256];
     if (title) cr_expect_str_eq(doc_meta(&r, "title", v, sizeof v), title, "%s", rel);
-    for (size_t i = 0; i < n; i++)
-        cr_expect(strstr(r.text.p, phrases[i]) != NULL, "%s: missing \"%s\"", rel, phrases[i]);
+    doc_expect_phrases(&r, rel, phrases, n);
     doc_result_free(&r);
-    free(d);
 }
 
 Test(eml, corpus_mailgun_pdf)
@@ -365,12 +350,7 @@ Test(eml_hostile, nested_messages_past_the_limit)
 
 Test(eml_hostile, every_truncation_of_a_small_message)
 {
-    for (size_t n = 0; n <= sizeof mixed_msg - 1; n++) {
-        doc_result r = run_eml(mixed_msg, n, PITH_OUT_JSONL);
-        cr_expect_eq(r.open_st, PITH_OK, "prefix %zu: %s", n, r.err);
-        cr_expect_eq(r.next_st, PITH_OK, "prefix %zu: %s", n, r.err);
-        doc_result_free(&r);
-    }
+    doc_expect_every_prefix_ok(eml_handler(), PITH_FMT_EML, mixed_msg, sizeof mixed_msg - 1);
 }
 
 Test(eml_hostile, cjk_charset_needs_pack)
@@ -386,14 +366,5 @@ Test(eml_hostile, tiny_memory_caps_fail_cleanly)
                              "\r\n--b\r\n\r\nhi\r\n--b\r\n"
                              "Content-Disposition: attachment; filename=a.txt\r\n\r\nfile\r\n"
                              "--b--\r\n";
-    for (uint64_t cap = 4096; cap <= (1u << 20); cap *= 2) {
-        pith_options o = pith_options_default();
-        o.limits.max_memory_bytes = cap;
-        doc_result r = doc_run_with(eml_handler(), PITH_FMT_EML, in, sizeof in - 1, o);
-        cr_expect(r.open_st == PITH_OK || r.open_st == PITH_E_LIMIT || r.open_st == PITH_E_NOMEM,
-                  "cap %llu: %s", (unsigned long long)cap, pith_status_name(r.open_st));
-        cr_expect(r.next_st == PITH_OK || r.next_st == PITH_E_LIMIT || r.next_st == PITH_E_NOMEM,
-                  "cap %llu: %s %s", (unsigned long long)cap, pith_status_name(r.next_st), r.err);
-        doc_result_free(&r);
-    }
+    doc_expect_caps_fail_cleanly(eml_handler(), PITH_FMT_EML, in, sizeof in - 1);
 }

@@ -18,39 +18,15 @@
 #include "charset.h"
 #include "cjk.h"
 #include "core.h"
+#include "doc_util.h"
 #include "sbcs.h"
 #include "utf.h"
 
 /* MARK: - Helpers */
 
-/* dist/data/cjk-encodings.bin of the source tree: the corpus path meson passes is
- * <source>/../shared/corpus. NULL (and a skip) when it is not there. */
-static uint8_t *read_pack(size_t *len)
-{
-    const char *corpus = getenv("PITH_CORPUS");
-    const char *tail = "/../shared/corpus";
-    char path[4096];
-    if (!corpus || strlen(corpus) < strlen(tail) ||
-        strcmp(corpus + strlen(corpus) - strlen(tail), tail) != 0)
-        return NULL;
-    snprintf(path, sizeof path, "%.*s/dist/data/cjk-encodings.bin",
-             (int)(strlen(corpus) - strlen(tail)), corpus);
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
-    cr_assert(b != NULL);
-    cr_assert_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 static uint8_t *pack_or_skip(size_t *len, pith_cjk_pack *p)
 {
-    uint8_t *b = read_pack(len);
+    uint8_t *b = doc_pack_read("cjk-encodings", len);
     if (!b) cr_skip("dist/data/cjk-encodings.bin not found (run node tools/gen_cjk_pack.mjs)");
     const char *why = pith_cjk_pack_parse(b, *len, p);
     cr_assert_null(why, "the shipped pack does not parse: %s", why ? why : "");
@@ -212,6 +188,57 @@ Test(encoding, bom_decides_utf8_and_utf16)
     cr_assert_eq(pith_charset_bom((const uint8_t *)"\xFE\xFF\0x", 4, &cs), 2u);
     cr_assert_str_eq(cs.name, "utf-16be");
     cr_assert_eq(pith_charset_bom((const uint8_t *)"\xEF\xBB", 2, &cs), 0u);
+}
+
+/* The undeclared-text rule of the text, CSV and JSON handlers; expectations worked by hand
+ * from the rule's statement in charset.h (100 well-formed multibyte sequences per error). */
+static pith_charset guess(const char *d, size_t n, size_t *bom, pith_utf8_census *c)
+{
+    return pith_charset_guess_text((const uint8_t *)d, n, bom, c);
+}
+
+Test(encoding, guess_text_bom_utf16_utf8_then_windows_1252)
+{
+    size_t bom;
+    pith_utf8_census c;
+    /* a UTF-8 BOM wins however bad the rest: C0 two bytes after it */
+    cr_assert_str_eq(guess("\xEF\xBB\xBF" "ab\xC0" "cd", 8, &bom, &c).name, "utf-8");
+    cr_expect_eq(bom, 3u);
+    cr_expect_eq(c.bad, 1u);
+    cr_expect_eq(c.first_bad, 2u);
+    cr_assert_str_eq(guess("\xFE\xFF\0x", 4, &bom, &c).name, "utf-16be");
+    cr_expect_eq(bom, 2u);
+    cr_expect(c.bad == 0 && !c.cut && c.first_bad == 2);
+    /* "hello" in UTF-16LE: five zero bytes at odd offsets */
+    cr_assert_str_eq(guess("h\0e\0l\0l\0o\0", 10, &bom, &c).name, "utf-16le");
+    cr_expect_eq(bom, 0u);
+    cr_assert_str_eq(guess("caf\xC3\xA9", 5, &bom, &c).name, "utf-8");
+    cr_expect(c.bad == 0 && !c.cut && c.first_bad == 5);
+    /* Latin-1 "café x": an error and no multibyte sequence */
+    cr_assert_str_eq(guess("caf\xE9 x", 6, &bom, &c).name, "windows-1252");
+    cr_expect(c.bad == 0 && !c.cut && c.first_bad == 6);
+    /* cut at the end with no multibyte sequence before it: legacy */
+    cr_assert_str_eq(guess("caf\xC3", 4, &bom, NULL).name, "windows-1252");
+    cr_assert_eq(bom, 0u);
+}
+
+Test(encoding, guess_text_mostly_utf8_at_100_to_1)
+{
+    char d[202];
+    for (int i = 0; i < 100; i++) memcpy(d + 2 * i, "\xC3\xA9", 2);
+    d[200] = (char)0xFF;
+    size_t bom;
+    pith_utf8_census c;
+    cr_assert_str_eq(guess(d, 201, &bom, &c).name, "utf-8");
+    cr_expect_eq(c.multi, 100u);
+    cr_expect_eq(c.bad, 1u);
+    cr_expect_eq(c.first_bad, 200u);
+    /* 99 to 1 is legacy text */
+    cr_assert_str_eq(guess(d + 2, 199, &bom, &c).name, "windows-1252");
+    /* the same text cut inside a character after them is UTF-8 with its end cut */
+    memcpy(d + 200, "\xC3", 1);
+    cr_assert_str_eq(guess(d, 201, &bom, &c).name, "utf-8");
+    cr_expect(c.cut && c.bad == 0 && c.first_bad == 200);
 }
 
 Test(encoding, mime_charset_parameter)

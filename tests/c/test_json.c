@@ -9,18 +9,11 @@
 
 #include "doc_util.h"
 
-static const pith_handler *json_handler(void)
-{
-    const pith_handler *h = pith_registry_find(PITH_FMT_JSON);
-    if (!h || strcmp(h->name, "json") != 0) cr_skip_test("the json handler is not in this build");
-    return h;
-}
+static const pith_handler *json_handler(void) { return doc_handler(PITH_FMT_JSON, "json"); }
 
 static doc_result run_json(const void *d, size_t n, pith_output out)
 {
-    pith_options o = pith_options_default();
-    o.output = out;
-    return doc_run_with(json_handler(), PITH_FMT_JSON, d, n, o);
+    return doc_run_with(json_handler(), PITH_FMT_JSON, d, n, doc_options(out));
 }
 
 #define RUN_TEXT(lit) run_json(lit, sizeof lit - 1, PITH_OUT_TEXT)
@@ -85,15 +78,8 @@ Test(json, jsonl_output_is_paragraphs)
 
 Test(json, utf16le_bom)
 {
-    const char *s = "[\"\xE9t\xE9\"]";
     uint8_t in[64];
-    size_t n = 0;
-    in[n++] = 0xFF;
-    in[n++] = 0xFE;
-    for (const char *c = s; *c; c++) {
-        in[n++] = (uint8_t)*c;
-        in[n++] = 0;
-    }
+    size_t n = doc_utf16le_bom("[\"\xE9t\xE9\"]", in, sizeof in);
     doc_result r = run_json(in, n, PITH_OUT_TEXT);
     cr_expect_str_eq(r.text.p, "\xC3\xA9t\xC3\xA9\n");
     doc_result_free(&r);
@@ -113,18 +99,10 @@ Test(json, detected_by_content)
 
 static void corpus_has(const char *rel, const char *const *phrases, size_t n)
 {
-    size_t len = 0;
-    uint8_t *d = corpus_read(rel, &len);
-    cr_assert(d != NULL, "corpus file %s missing", rel);
-    doc_result r = run_json(d, len, PITH_OUT_TEXT);
-    cr_assert_eq(r.open_st, PITH_OK, "%s: %s", rel, r.err);
-    cr_assert_eq(r.next_st, PITH_OK, "%s: %s", rel, r.err);
+    doc_result r = doc_corpus_run(json_handler(), PITH_FMT_JSON, rel, doc_options(PITH_OUT_TEXT));
     cr_expect_eq(r.nwarnings, 0, "%s: %s", rel, r.warnings.p);
-    cr_assert(r.text.n > 0);
-    for (size_t i = 0; i < n; i++)
-        cr_expect(strstr(r.text.p, phrases[i]) != NULL, "%s: missing \"%s\"", rel, phrases[i]);
+    doc_expect_phrases(&r, rel, phrases, n);
     doc_result_free(&r);
-    free(d);
 }
 
 Test(json, corpus_rick_morty)
@@ -256,39 +234,21 @@ Test(json_hostile, stray_bytes_warned_once)
 Test(json_hostile, every_truncation_of_a_small_file)
 {
     const char in[] = "{\"a\":[\"x\\u00e9\\ud83d\\ude00\",1.5e3,{\"b\":\"y\\n\"}],\"c\":null}";
-    for (size_t n = 0; n <= sizeof in - 1; n++) {
-        doc_result r = run_json(in, n, PITH_OUT_JSONL);
-        cr_expect_eq(r.open_st, PITH_OK, "prefix %zu", n);
-        cr_expect_eq(r.next_st, PITH_OK, "prefix %zu: %s", n, r.err);
-        doc_result_free(&r);
-    }
+    doc_expect_every_prefix_ok(json_handler(), PITH_FMT_JSON, in, sizeof in - 1);
 }
 
 Test(json_hostile, work_limit_stops_it)
 {
     buf b = {0};
     buf_rep(&b, "[\"abc\"],", 100000);
-    pith_options o = pith_options_default();
-    o.limits.max_work = 10000;
-    doc_result r = doc_run_with(json_handler(), PITH_FMT_JSON, b.p, b.n, o);
-    cr_expect(r.open_st == PITH_E_LIMIT || r.next_st == PITH_E_LIMIT);
-    doc_result_free(&r);
+    doc_expect_work_limit(json_handler(), PITH_FMT_JSON, b.p, b.n);
     free(b.p);
 }
 
 Test(json_hostile, tiny_memory_caps_fail_cleanly)
 {
     static const char in[] = "{\"a\":[\"x\",1,{\"b\":\"y\"}]}";
-    for (uint64_t cap = 4096; cap <= (1u << 20); cap *= 2) {
-        pith_options o = pith_options_default();
-        o.limits.max_memory_bytes = cap;
-        doc_result r = doc_run_with(json_handler(), PITH_FMT_JSON, in, sizeof in - 1, o);
-        cr_expect(r.open_st == PITH_OK || r.open_st == PITH_E_LIMIT || r.open_st == PITH_E_NOMEM,
-                  "cap %llu: %s", (unsigned long long)cap, pith_status_name(r.open_st));
-        cr_expect(r.next_st == PITH_OK || r.next_st == PITH_E_LIMIT || r.next_st == PITH_E_NOMEM,
-                  "cap %llu: %s %s", (unsigned long long)cap, pith_status_name(r.next_st), r.err);
-        doc_result_free(&r);
-    }
+    doc_expect_caps_fail_cleanly(json_handler(), PITH_FMT_JSON, in, sizeof in - 1);
 }
 
 /* A string of 3-byte characters longer than a step (64 KiB of input): the step must end on a

@@ -22,34 +22,6 @@
 
 /* MARK: - Helpers */
 
-/* <source root>: PITH_CORPUS is <source>/../shared/corpus. */
-static bool source_root(char *out, size_t cap)
-{
-    const char *corpus = getenv("PITH_CORPUS");
-    const char *tail = "/../shared/corpus";
-    if (!corpus || strlen(corpus) < strlen(tail) ||
-        strcmp(corpus + strlen(corpus) - strlen(tail), tail) != 0)
-        return false;
-    snprintf(out, cap, "%.*s", (int)(strlen(corpus) - strlen(tail)), corpus);
-    return true;
-}
-
-static uint8_t *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc(n > 0 ? (size_t)n + 1 : 1);
-    cr_assert(b != NULL);
-    cr_assert_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-    b[n] = 0;
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 static const char *pack_names[4] = {"cmap-japan1", "cmap-gb1", "cmap-cns1", "cmap-korea1"};
 static const char *orderings[4] = {"Japan1", "GB1", "CNS1", "Korea1"};
 
@@ -60,13 +32,14 @@ typedef struct packs {
 
 static void packs_load(packs *ps)
 {
-    char root[4096], path[4600];
-    if (!source_root(root, sizeof root)) cr_skip("PITH_CORPUS not set: cannot find dist/data");
+    char root[4096];
+    if (!doc_source_root(root, sizeof root)) cr_skip("PITH_CORPUS not set: cannot find dist/data");
     for (int i = 0; i < 4; i++) {
-        snprintf(path, sizeof path, "%s/dist/data/%s.bin", root, pack_names[i]);
         size_t n = 0;
-        ps->data[i] = read_all(path, &n);
-        if (!ps->data[i]) cr_skip("%s not found (run /usr/bin/python3 tools/gen_cmap_packs.py)", path);
+        ps->data[i] = doc_pack_read(pack_names[i], &n);
+        if (!ps->data[i])
+            cr_skip("%s/dist/data/%s.bin not found (run /usr/bin/python3 tools/gen_cmap_packs.py)",
+                    root, pack_names[i]);
         ps->p[i].name = pack_names[i];
         ps->p[i].data = ps->data[i];
         ps->p[i].len = n;
@@ -144,7 +117,7 @@ static void hexval(const char *s, const char *e, uint32_t *v, uint32_t *bytes)
 static bool src_read(const char *path, src_cmap *cm)
 {
     size_t len;
-    char *t = (char *)read_all(path, &len);
+    char *t = (char *)doc_read_path(path, &len);
     if (!t) return false;
     memset(cm, 0, sizeof *cm);
     char *u = strstr(t, " usecmap");
@@ -417,7 +390,7 @@ static const char *next_hex(const char *p, const char *end, const char **e)
 static long ucs2_read(const char *path, src_uni *uni)
 {
     size_t len;
-    char *t = (char *)read_all(path, &len);
+    char *t = (char *)doc_read_path(path, &len);
     if (!t) return -1;
     long top = -1;
     for (char *p = t; (p = strstr(p, "beginbf")) != NULL;) {
@@ -998,21 +971,17 @@ Test(pdf_embedded, type1_cleartext_encoding)
 
 /* MARK: - Hostile font programs */
 
-Test(pdf_embedded_hostile, every_truncation_of_a_truetype_font)
+/* Every prefix of font f (freed here), each in a buffer of its own size so that ASan sees a
+ * read past it, parses as `kind` to PITH_OK or PITH_E_FORMAT. */
+static void expect_every_truncation(bytes f, pdf_embedded_kind kind)
 {
-    static const uint32_t seg[][3] = {{65, 90, (uint32_t)(1 - 65) & 0xFFFF}};
-    static const uint16_t idx[3] = {0, 36, 258};
-    const char *strs[1] = {"x"};
-    table t[3] = {{"cmap", cmap_one(3, 1, seg, 1)}, {"maxp", maxp(30)},
-                  {"post", post2(idx, 3, strs, 1)}};
-    bytes f = sfnt(t, 3);
     pith_budget bud;
     pith_arena a = test_arena(&bud);
     for (size_t n = 0; n <= f.n; n++) {
         uint8_t *cut = malloc(n ? n : 1);
         memcpy(cut, f.p, n);
         pdf_embedded e;
-        pith_status st = pdf_embedded_parse(NULL, PDF_EMB_TRUETYPE, cut, n, &a, &e);
+        pith_status st = pdf_embedded_parse(NULL, kind, cut, n, &a, &e);
         cr_assert(st == PITH_OK || st == PITH_E_FORMAT, "cut at %zu: %d", n, st);
         free(cut);
     }
@@ -1020,21 +989,19 @@ Test(pdf_embedded_hostile, every_truncation_of_a_truetype_font)
     free(f.p);
 }
 
+Test(pdf_embedded_hostile, every_truncation_of_a_truetype_font)
+{
+    static const uint32_t seg[][3] = {{65, 90, (uint32_t)(1 - 65) & 0xFFFF}};
+    static const uint16_t idx[3] = {0, 36, 258};
+    const char *strs[1] = {"x"};
+    table t[3] = {{"cmap", cmap_one(3, 1, seg, 1)}, {"maxp", maxp(30)},
+                  {"post", post2(idx, 3, strs, 1)}};
+    expect_every_truncation(sfnt(t, 3), PDF_EMB_TRUETYPE);
+}
+
 Test(pdf_embedded_hostile, every_truncation_of_a_cff_font)
 {
-    bytes f = cff_font();
-    pith_budget bud;
-    pith_arena a = test_arena(&bud);
-    for (size_t n = 0; n <= f.n; n++) {
-        uint8_t *cut = malloc(n ? n : 1);
-        memcpy(cut, f.p, n);
-        pdf_embedded e;
-        pith_status st = pdf_embedded_parse(NULL, PDF_EMB_CFF, cut, n, &a, &e);
-        cr_assert(st == PITH_OK || st == PITH_E_FORMAT, "cut at %zu: %d", n, st);
-        free(cut);
-    }
-    pith_arena_finish(&a);
-    free(f.p);
+    expect_every_truncation(cff_font(), PDF_EMB_CFF);
 }
 
 typedef struct font_ud { bytes f; pdf_embedded_kind kind; pith_status st; } font_ud;
@@ -1079,13 +1046,10 @@ Test(pdf_embedded_hostile, cmap12_groups_over_all_code_points_are_bounded)
     free(ud.f.p);
 }
 
-Test(pdf_embedded_hostile, cmap4_segment_count_past_the_table)
+/* A TrueType program of this cmap table and a maxp is refused with PITH_E_FORMAT. */
+static void expect_cmap_refused(bytes cmap)
 {
-    bytes b = {0};
-    u16(&b, 0), u16(&b, 1), u16(&b, 3), u16(&b, 1), u32(&b, 12);
-    u16(&b, 4), u16(&b, 0), u16(&b, 0), u16(&b, 0xFFFE), u16(&b, 0), u16(&b, 0), u16(&b, 0);
-    u16(&b, 0x41), u16(&b, 0x41);
-    table t[2] = {{"cmap", b}, {"maxp", maxp(5)}};
+    table t[2] = {{"cmap", cmap}, {"maxp", maxp(5)}};
     bytes f = sfnt(t, 2);
     pith_budget bud;
     pith_arena a = test_arena(&bud);
@@ -1093,6 +1057,15 @@ Test(pdf_embedded_hostile, cmap4_segment_count_past_the_table)
     cr_assert_eq(pdf_embedded_parse(NULL, PDF_EMB_TRUETYPE, f.p, f.n, &a, &e), PITH_E_FORMAT);
     pith_arena_finish(&a);
     free(f.p);
+}
+
+Test(pdf_embedded_hostile, cmap4_segment_count_past_the_table)
+{
+    bytes b = {0};
+    u16(&b, 0), u16(&b, 1), u16(&b, 3), u16(&b, 1), u32(&b, 12);
+    u16(&b, 4), u16(&b, 0), u16(&b, 0), u16(&b, 0xFFFE), u16(&b, 0), u16(&b, 0), u16(&b, 0);
+    u16(&b, 0x41), u16(&b, 0x41);
+    expect_cmap_refused(b);
 }
 
 Test(pdf_embedded_hostile, cmap4_range_offset_past_the_table)
@@ -1103,14 +1076,7 @@ Test(pdf_embedded_hostile, cmap4_range_offset_past_the_table)
     u16(&b, 4), u16(&b, 32), u16(&b, 0), u16(&b, 4), u16(&b, 0), u16(&b, 0), u16(&b, 0);
     u16(&b, 0x5A), u16(&b, 0xFFFF), u16(&b, 0), u16(&b, 0x41), u16(&b, 0xFFFF);
     u16(&b, 0), u16(&b, 1), u16(&b, 0xFFF0), u16(&b, 0);
-    table t[2] = {{"cmap", b}, {"maxp", maxp(5)}};
-    bytes f = sfnt(t, 2);
-    pith_budget bud;
-    pith_arena a = test_arena(&bud);
-    pdf_embedded e;
-    cr_assert_eq(pdf_embedded_parse(NULL, PDF_EMB_TRUETYPE, f.p, f.n, &a, &e), PITH_E_FORMAT);
-    pith_arena_finish(&a);
-    free(f.p);
+    expect_cmap_refused(b);
 }
 
 Test(pdf_embedded_hostile, post_indices_past_the_strings)
@@ -1228,18 +1194,22 @@ static void read_descriptors(pdf_ctx *ctx, void *ud_)
     }
 }
 
+/* pdf/<name> of the corpus into corpus_data/corpus_len (the caller frees it); skips the test
+ * when it is not there. */
+static uint8_t *corpus_pdf_load(const char *name)
+{
+    char rel[512];
+    snprintf(rel, sizeof rel, "pdf/%s", name);
+    uint8_t *d = corpus_read(rel, &corpus_len);
+    if (!d) cr_skip("%s not in the corpus", rel);
+    corpus_data = d;
+    return d;
+}
+
 /* Run read_descriptors over a corpus PDF. */
 static void corpus_run(const char *name, corpus_ud *ud)
 {
-    const char *corpus = getenv("PITH_CORPUS");
-    if (!corpus) cr_skip("PITH_CORPUS not set");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/pdf/%s", corpus, name);
-    size_t len;
-    uint8_t *d = read_all(path, &len);
-    if (!d) cr_skip("%s not in the corpus", path);
-    corpus_data = d;
-    corpus_len = len;
+    uint8_t *d = corpus_pdf_load(name);
     char err[512];
     pith_status st = with_doc(NULL, 0, 0, read_descriptors, ud, err, sizeof err);
     cr_assert_eq(st, PITH_OK, "%s: %s", name, err);
@@ -1333,15 +1303,7 @@ static void open_and_check(pdf_ctx *ctx, void *ud_)
 /* pdf_cjk_check_packs on a corpus file with or without the packs: its status and message. */
 static pith_status check_packs(const char *name, bool packs_given, char *err, size_t cap)
 {
-    const char *corpus = getenv("PITH_CORPUS");
-    if (!corpus) cr_skip("PITH_CORPUS not set");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/pdf/%s", corpus, name);
-    size_t len;
-    uint8_t *d = read_all(path, &len);
-    if (!d) cr_skip("%s not in the corpus", path);
-    corpus_data = d;
-    corpus_len = len;
+    uint8_t *d = corpus_pdf_load(name);
     packs ps;
     memset(&ps, 0, sizeof ps);
     if (packs_given) packs_load(&ps);

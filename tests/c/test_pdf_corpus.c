@@ -25,33 +25,6 @@
 
 /* MARK: - Running a corpus file */
 
-/* The source tree (for dist/data packs): PITH_CORPUS is <root>/../shared/corpus. */
-static bool source_root(char *out, size_t cap)
-{
-    const char *corpus = getenv("PITH_CORPUS");
-    const char *tail = "/../shared/corpus";
-    size_t n = corpus ? strlen(corpus) : 0, t = strlen(tail);
-    if (!corpus || n < t || strcmp(corpus + n - t, tail) != 0) return false;
-    snprintf(out, cap, "%.*s", (int)(n - t), corpus);
-    return true;
-}
-
-static uint8_t *read_path(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc(n > 0 ? (size_t)n + 1 : 1);
-    cr_assert(b != NULL);
-    size_t got = n > 0 ? fread(b, 1, (size_t)n, f) : 0;
-    fclose(f);
-    b[got] = 0;
-    *len = got;
-    return b;
-}
-
 #define NPACKS 5
 static const char *const pack_names[NPACKS] = {"cmap-japan1", "cmap-gb1", "cmap-cns1",
                                                "cmap-korea1", "cjk-encodings"};
@@ -87,14 +60,11 @@ static run run_file(const char *name, const char *password)
     }
     x.r = doc_run_with(NULL, PITH_FMT_UNKNOWN, pdf, len, o);
     if (x.r.open_st == PITH_E_NEED_PACK || x.r.next_st == PITH_E_NEED_PACK) {
-        char root[4096], path[4600];
         pith_pack packs[NPACKS];
-        cr_assert(source_root(root, sizeof root), "no source root for the data packs");
         for (int i = 0; i < NPACKS; i++) {
             size_t n = 0;
-            snprintf(path, sizeof path, "%s/dist/data/%s.bin", root, pack_names[i]);
-            x.data[i] = read_path(path, &n);
-            cr_assert(x.data[i] != NULL, "%s not found", path);
+            x.data[i] = doc_pack_read(pack_names[i], &n);
+            cr_assert(x.data[i] != NULL, "dist/data/%s.bin not found", pack_names[i]);
             packs[i] = (pith_pack){.name = pack_names[i], .data = x.data[i], .len = n};
         }
         o.packs = packs;

@@ -19,33 +19,13 @@
 
 #include "core.h"
 #include "doc_util.h"
+#include "pdf_test_util.h"
 #include "test_util.h"
 #include "../../handlers/pdf/pdf.h"
 
 extern const pith_handler pith_handler_pdf;
 
 /* MARK: - A document to open in */
-
-static pith_doc *g_doc;
-static pith_ctx *g_ctx;
-
-static pith_status stub_open(pith_doc *doc, const uint8_t *d, size_t n, void **st)
-{
-    (void)d;
-    (void)n;
-    g_doc = doc;
-    *st = NULL;
-    pith_doc_set_units(doc, 1, PITH_UNIT_PAGE);
-    return PITH_OK;
-}
-static pith_status stub_unit(pith_doc *doc, void *st, uint32_t i)
-{
-    (void)doc;
-    (void)st;
-    (void)i;
-    return PITH_OK;
-}
-static const pith_handler stub = {"pdf", stub_open, stub_unit};
 
 typedef struct opened {
     pith_doc *doc;
@@ -56,27 +36,12 @@ typedef struct opened {
 static opened open_pdf_opts(const void *data, size_t len, pith_options o)
 {
     opened r = {0};
-    g_ctx = pith_ctx_create(NULL);
-    cr_assert(g_ctx);
-    cr_assert_eq(pith_open_with(g_ctx, &stub, PITH_FMT_PDF, data, len, &o, &r.doc), PITH_OK);
+    r.doc = pdf_test_open(data, len, o);
     r.st = pdf_ctx_open(r.doc, data, len, &r.ctx);
     return r;
 }
 static opened open_pdf(const buf *b) { return open_pdf_opts(b->p, b->n, pith_options_default()); }
-static void close_pdf(opened *o)
-{
-    pith_close(o->doc);
-    pith_ctx_destroy(g_ctx);
-}
-
-static bool has_warning(pith_doc *doc, const char *part)
-{
-    for (uint32_t i = 0; i < pith_doc_warning_count(doc); i++) {
-        pith_warning w;
-        if (pith_doc_warning(doc, i, &w) == PITH_OK && strstr(w.message, part)) return true;
-    }
-    return false;
-}
+static void close_pdf(opened *o) { pdf_test_close(o->doc); }
 
 /* MARK: - A PDF writer */
 
@@ -300,7 +265,7 @@ Test(pdf_doc_hostile, prev_loop_is_cut)
     opened o = open_pdf(&w.b);
     cr_assert_eq(o.st, PITH_OK);
     cr_assert_eq(o.ctx->npages, 3);
-    cr_assert(has_warning(o.doc, "loops"));
+    cr_assert(pdf_test_has_warning(o.doc, "loops"));
     close_pdf(&o);
     free(w.b.p);
 }
@@ -436,7 +401,7 @@ Test(pdf_doc, repair_when_offsets_are_wrong)
     cr_assert_eq(o.st, PITH_OK);
     cr_assert_eq(o.ctx->npages, 3);
     cr_assert(o.ctx->repaired);
-    cr_assert(has_warning(o.doc, "rebuilt"));
+    cr_assert(pdf_test_has_warning(o.doc, "rebuilt"));
     close_pdf(&o);
     free(w.b.p);
 }
@@ -495,7 +460,7 @@ Test(pdf_doc, page_objects_found_when_the_tree_is_broken)
     cr_assert_eq(o.st, PITH_OK);
     cr_assert_eq(o.ctx->npages, 2);
     cr_assert_float_eq(o.ctx->pages[0].box[2], 100, 1e-9);
-    cr_assert(has_warning(o.doc, "no page"));
+    cr_assert(pdf_test_has_warning(o.doc, "no page"));
     close_pdf(&o);
     free(w.b.p);
 }
@@ -571,7 +536,7 @@ Test(pdf_doc_hostile, missing_endstream_and_endobj)
     size_t n;
     cr_assert_eq(pdf_stream_decode(o.ctx, pdf_get_obj(o.ctx, 4), NULL, &d, &n), PITH_OK);
     cr_assert(n >= 5 && memcmp(d, "BT ET", 5) == 0);
-    cr_assert(has_warning(o.doc, "endstream"));
+    cr_assert(pdf_test_has_warning(o.doc, "endstream"));
     close_pdf(&o);
     free(w.b.p);
 }
@@ -613,7 +578,7 @@ Test(pdf_doc_hostile, length_pointing_at_its_own_stream)
     size_t n;
     cr_assert_eq(pdf_stream_decode(o.ctx, pdf_get_obj(o.ctx, 7), NULL, &d, &n), PITH_OK);
     cr_assert(n == 3 && memcmp(d, "abc", 3) == 0);
-    cr_assert(has_warning(o.doc, "cycle"));
+    cr_assert(pdf_test_has_warning(o.doc, "cycle"));
     close_pdf(&o);
     free(w.b.p);
 }
@@ -631,7 +596,7 @@ Test(pdf_doc_hostile, page_tree_cycle_is_cut)
     opened o = open_pdf(&w.b);
     cr_assert_eq(o.st, PITH_OK);
     cr_assert_eq(o.ctx->npages, 2);
-    cr_assert(has_warning(o.doc, "twice"));
+    cr_assert(pdf_test_has_warning(o.doc, "twice"));
     close_pdf(&o);
     free(w.b.p);
 }
@@ -693,7 +658,7 @@ Test(pdf_doc_hostile, huge_object_numbers_are_ignored)
     cr_assert_eq(o.st, PITH_OK);
     cr_assert_eq(o.ctx->npages, 3);
     cr_assert_lt(o.ctx->nxref, 100);
-    cr_assert(has_warning(o.doc, "too large"));
+    cr_assert(pdf_test_has_warning(o.doc, "too large"));
     close_pdf(&o);
     free(w.b.p);
 }

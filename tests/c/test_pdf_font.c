@@ -17,47 +17,15 @@
 #include <string.h>
 
 #include "core.h"
+#include "pdf_test_util.h"
 #include "test_util.h"
 #include "../../handlers/pdf/pdf.h"
 #include "../../handlers/pdf/pdf_font_int.h"
 
 /* MARK: - A document to load fonts in */
 
-static pith_doc *g_doc;
-static pith_ctx *g_ctx;
-
-static pith_status stub_open(pith_doc *doc, const uint8_t *d, size_t n, void **st)
-{
-    (void)d;
-    (void)n;
-    g_doc = doc;
-    *st = NULL;
-    pith_doc_set_units(doc, 1, PITH_UNIT_PAGE);
-    return PITH_OK;
-}
-static pith_status stub_unit(pith_doc *doc, void *st, uint32_t i)
-{
-    (void)doc;
-    (void)st;
-    (void)i;
-    return PITH_OK;
-}
-static const pith_handler stub = {"pdf", stub_open, stub_unit};
-
-static pith_doc *open_doc(void)
-{
-    g_ctx = pith_ctx_create(NULL);
-    cr_assert(g_ctx);
-    pith_doc *doc = NULL;
-    pith_options o = pith_options_default();
-    cr_assert_eq(pith_open_with(g_ctx, &stub, PITH_FMT_PDF, "", 0, &o, &doc), PITH_OK);
-    return doc;
-}
-static void close_doc(pith_doc *doc)
-{
-    pith_close(doc);
-    pith_ctx_destroy(g_ctx);
-}
+static pith_doc *open_doc(void) { return pdf_test_open("", 0, pith_options_default()); }
+static void close_doc(pith_doc *doc) { pdf_test_close(doc); }
 
 /* A PDF whose objects 1-3 are a catalog, a page tree and a page, and 4.. the given bodies. */
 typedef struct pdf_file {

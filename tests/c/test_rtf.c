@@ -10,12 +10,7 @@
 
 #include "doc_util.h"
 
-static const pith_handler *rtf_handler(void)
-{
-    const pith_handler *h = pith_registry_find(PITH_FMT_RTF);
-    if (!h || strcmp(h->name, "rtf") != 0) cr_skip_test("the rtf handler is not in this build");
-    return h;
-}
+static const pith_handler *rtf_handler(void) { return doc_handler(PITH_FMT_RTF, "rtf"); }
 
 static doc_result run_rtf_opts(const void *d, size_t n, pith_options o)
 {
@@ -24,9 +19,7 @@ static doc_result run_rtf_opts(const void *d, size_t n, pith_options o)
 
 static doc_result run_rtf(const void *d, size_t n, pith_output out)
 {
-    pith_options o = pith_options_default();
-    o.output = out;
-    return run_rtf_opts(d, n, o);
+    return run_rtf_opts(d, n, doc_options(out));
 }
 
 #define RUN(lit, out) run_rtf(lit, sizeof lit - 1, out)
@@ -141,29 +134,6 @@ Test(rtf, cjk_font_without_pack_asks_for_it)
 
 /* MARK: - Corpus: word F1 against LibreOffice */
 
-static uint8_t *read_pack(size_t *len)
-{
-    const char *corpus = getenv("PITH_CORPUS");
-    const char *tail = "/../shared/corpus";
-    char path[4096];
-    if (!corpus || strlen(corpus) < strlen(tail) ||
-        strcmp(corpus + strlen(corpus) - strlen(tail), tail) != 0)
-        return NULL;
-    snprintf(path, sizeof path, "%.*s/dist/data/cjk-encodings.bin",
-             (int)(strlen(corpus) - strlen(tail)), corpus);
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
-    cr_assert(b != NULL);
-    cr_assert_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 static double corpus_f1(const char *name)
 {
     char rel[256], ref[300];
@@ -173,7 +143,7 @@ static double corpus_f1(const char *name)
     uint8_t *d = corpus_read(rel, &len);
     uint8_t *w = corpus_read(ref, &rlen);
     cr_assert(d && w, "%s or its reference missing", name);
-    uint8_t *pk = read_pack(&plen);
+    uint8_t *pk = doc_pack_read("cjk-encodings", &plen);
     pith_pack pack = {"cjk-encodings", pk, plen};
     pith_options o = pith_options_default();
     if (pk) {
@@ -315,12 +285,7 @@ Test(rtf_hostile, every_truncation_of_a_small_file)
     const char in[] = "{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0\\fcharset0 Arial;}}{\\info"
                       "{\\title T}}\\f0 caf\\'e9 \\u8364?{\\b x}\\trowd\\cellx9\\intbl A\\cell"
                       "\\row\\pard{\\*\\x y}\\bin2 zz\\par}";
-    for (size_t n = 0; n <= sizeof in - 1; n++) {
-        doc_result r = run_rtf(in, n, PITH_OUT_JSONL);
-        cr_expect_eq(r.open_st, PITH_OK, "prefix %zu", n);
-        cr_expect_eq(r.next_st, PITH_OK, "prefix %zu: %s", n, r.err);
-        doc_result_free(&r);
-    }
+    doc_expect_every_prefix_ok(rtf_handler(), PITH_FMT_RTF, in, sizeof in - 1);
 }
 
 Test(rtf_hostile, corpus_corrupt_list_override)
@@ -370,14 +335,5 @@ Test(rtf_hostile, tiny_memory_caps_fail_cleanly)
 {
     static const char in[] = "{\\rtf1{\\fonttbl{\\f0 A;}}{\\info{\\title T}}x\\par\\intbl"
                              " a\\cell\\row}";
-    for (uint64_t cap = 4096; cap <= (1u << 20); cap *= 2) {
-        pith_options o = pith_options_default();
-        o.limits.max_memory_bytes = cap;
-        doc_result r = doc_run_with(rtf_handler(), PITH_FMT_RTF, in, sizeof in - 1, o);
-        cr_expect(r.open_st == PITH_OK || r.open_st == PITH_E_LIMIT || r.open_st == PITH_E_NOMEM,
-                  "cap %llu: %s", (unsigned long long)cap, pith_status_name(r.open_st));
-        cr_expect(r.next_st == PITH_OK || r.next_st == PITH_E_LIMIT || r.next_st == PITH_E_NOMEM,
-                  "cap %llu: %s %s", (unsigned long long)cap, pith_status_name(r.next_st), r.err);
-        doc_result_free(&r);
-    }
+    doc_expect_caps_fail_cleanly(rtf_handler(), PITH_FMT_RTF, in, sizeof in - 1);
 }

@@ -11,12 +11,7 @@
 
 #include "doc_util.h"
 
-static const pith_handler *xml_handler(void)
-{
-    const pith_handler *h = pith_registry_find(PITH_FMT_XML);
-    if (!h || strcmp(h->name, "xml") != 0) cr_skip_test("the xml handler is not in this build");
-    return h;
-}
+static const pith_handler *xml_handler(void) { return doc_handler(PITH_FMT_XML, "xml"); }
 
 static doc_result run_xml_opts(const void *d, size_t n, pith_options o)
 {
@@ -25,9 +20,7 @@ static doc_result run_xml_opts(const void *d, size_t n, pith_options o)
 
 static doc_result run_xml(const void *d, size_t n, pith_output out)
 {
-    pith_options o = pith_options_default();
-    o.output = out;
-    return run_xml_opts(d, n, o);
+    return run_xml_opts(d, n, doc_options(out));
 }
 
 #define RUN(lit, out) run_xml(lit, sizeof lit - 1, out)
@@ -99,15 +92,8 @@ Test(xml_doc, spreadsheetml_2003_tables)
 
 Test(xml_doc, utf16le_input)
 {
-    const char *s = "<r>\xE9t\xE9</r>";
     uint8_t in[64];
-    size_t n = 0;
-    in[n++] = 0xFF;
-    in[n++] = 0xFE;
-    for (const char *c = s; *c; c++) {
-        in[n++] = (uint8_t)*c;
-        in[n++] = 0;
-    }
+    size_t n = doc_utf16le_bom("<r>\xE9t\xE9</r>", in, sizeof in);
     doc_result r = run_xml(in, n, PITH_OUT_TEXT);
     cr_expect_str_eq(r.text.p, "\xC3\xA9t\xC3\xA9\n");
     doc_result_free(&r);
@@ -127,17 +113,9 @@ Test(xml_doc, detected_by_content)
 
 static void corpus_has(const char *rel, const char *const *phrases, size_t n, pith_options o)
 {
-    size_t len = 0;
-    uint8_t *d = corpus_read(rel, &len);
-    cr_assert(d != NULL, "corpus file %s missing", rel);
-    doc_result r = run_xml_opts(d, len, o);
-    cr_assert_eq(r.open_st, PITH_OK, "%s: %s", rel, r.err);
-    cr_assert_eq(r.next_st, PITH_OK, "%s: %s", rel, r.err);
-    cr_assert(r.text.n > 0);
-    for (size_t i = 0; i < n; i++)
-        cr_expect(strstr(r.text.p, phrases[i]) != NULL, "%s: missing \"%s\"", rel, phrases[i]);
+    doc_result r = doc_corpus_run(xml_handler(), PITH_FMT_XML, rel, o);
+    doc_expect_phrases(&r, rel, phrases, n);
     doc_result_free(&r);
-    free(d);
 }
 
 Test(xml_doc, corpus_cd_catalog)
@@ -156,8 +134,7 @@ Test(xml_doc, corpus_rss)
 Test(xml_doc, corpus_jats)
 {
     static const char *const p[] = {"Pandoc Test Suite", "MacFarlane"};
-    pith_options o = pith_options_default();
-    o.output = PITH_OUT_MARKDOWN;
+    pith_options o = doc_options(PITH_OUT_MARKDOWN);
     corpus_has("xml/kreuzberg__jats-reader.xml", p, 2, o);
     static const char *const h[] = {"# Pandoc Test Suite"};
     corpus_has("xml/kreuzberg__jats-reader.xml", h, 1, o);
@@ -175,29 +152,6 @@ Test(xml_doc, corpus_word_2003)
     corpus_has("xml/tika__testWORD2003.xml", p, 3, pith_options_default());
 }
 
-static uint8_t *read_pack(size_t *len)
-{
-    const char *corpus = getenv("PITH_CORPUS");
-    const char *tail = "/../shared/corpus";
-    char path[4096];
-    if (!corpus || strlen(corpus) < strlen(tail) ||
-        strcmp(corpus + strlen(corpus) - strlen(tail), tail) != 0)
-        return NULL;
-    snprintf(path, sizeof path, "%.*s/dist/data/cjk-encodings.bin",
-             (int)(strlen(corpus) - strlen(tail)), corpus);
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
-    cr_assert(b != NULL);
-    cr_assert_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 Test(xml_doc, corpus_euc_kr_needs_pack_then_decodes)
 {
     size_t len = 0, plen = 0;
@@ -206,7 +160,7 @@ Test(xml_doc, corpus_euc_kr_needs_pack_then_decodes)
     doc_result r = run_xml(d, len, PITH_OUT_TEXT);
     cr_expect_eq(r.open_st, PITH_E_NEED_PACK, "%s", r.err);
     doc_result_free(&r);
-    uint8_t *pk = read_pack(&plen);
+    uint8_t *pk = doc_pack_read("cjk-encodings", &plen);
     if (!pk) {
         free(d);
         cr_skip_test("dist/data/cjk-encodings.bin not found");
@@ -226,6 +180,20 @@ Test(xml_doc, corpus_euc_kr_needs_pack_then_decodes)
 }
 
 /* MARK: - Hostile */
+
+/* fuzz finding 5 (tests/fuzz/REPORT.md, regressions/xmldoc/xmldoc-crash-17275f...): a
+ * SpreadsheetML sheet name went out as a heading without the UTF-8 check text gets */
+Test(xml_doc_hostile, sheet_name_with_invalid_utf8_becomes_fffd)
+{
+    doc_result r = RUN("<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\" "
+                       "xmlns:ss=\"urn:schemas-microsoft-com:office:spreadsheet\">"
+                       "<Worksheet ss:Name=\"Da\xFFta\"><Table><Row><Cell><Data>a</Data>"
+                       "</Cell></Row></Table></Worksheet></Workbook>",
+                       PITH_OUT_MARKDOWN);
+    cr_assert_eq(r.next_st, PITH_OK, "%s", r.err);
+    cr_expect(strncmp(r.text.p, "## Da\xEF\xBF\xBDta\n", 11) == 0, "%s", r.text.p);
+    doc_result_free(&r);
+}
 
 Test(xml_doc_hostile, billion_laughs_not_expanded)
 {
@@ -319,14 +287,5 @@ Test(xml_doc_hostile, big_file_streams_in_bounded_memory)
 Test(xml_doc_hostile, tiny_memory_caps_fail_cleanly)
 {
     static const char in[] = "<r><p>one <b>two</b></p><t>three</t></r>";
-    for (uint64_t cap = 4096; cap <= (1u << 20); cap *= 2) {
-        pith_options o = pith_options_default();
-        o.limits.max_memory_bytes = cap;
-        doc_result r = doc_run_with(xml_handler(), PITH_FMT_XML, in, sizeof in - 1, o);
-        cr_expect(r.open_st == PITH_OK || r.open_st == PITH_E_LIMIT || r.open_st == PITH_E_NOMEM,
-                  "cap %llu: %s", (unsigned long long)cap, pith_status_name(r.open_st));
-        cr_expect(r.next_st == PITH_OK || r.next_st == PITH_E_LIMIT || r.next_st == PITH_E_NOMEM,
-                  "cap %llu: %s %s", (unsigned long long)cap, pith_status_name(r.next_st), r.err);
-        doc_result_free(&r);
-    }
+    doc_expect_caps_fail_cleanly(xml_handler(), PITH_FMT_XML, in, sizeof in - 1);
 }
