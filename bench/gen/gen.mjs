@@ -5,7 +5,7 @@
 //
 // Sizes the issue asks for: HTML 1.5 KB and 100 KB, Markdown 33 KB, a 1-page and a 200-page PDF,
 // a DOCX, an XLSX of 10,000 cells, a PPTX; plus plain text 33 KB and, for the batch runs, 10
-// documents of ~100 KB each in HTML, DOCX and PDF. Every document has a reference text beside it
+// documents of ~100 KB each in HTML, DOCX and PDF; and a CSV of ~100 KB. Every document has a reference text beside it
 // (ref/<name>.txt): `pandoc -t plain` of its Markdown source, or the CSV an XLSX was made from,
 // so the speed tables carry a word F1 too. The text is seeded word salad over a fixed vocabulary
 // with headings, lists, tables and links: deterministic, so the cache is keyed by GEN_VERSION
@@ -184,11 +184,27 @@ function fit(target, render, guess = target) {
 
 // MARK: - Documents
 
+/** Documents that need no tool: made on every call (a few milliseconds), beside the cache and not
+ *  in its manifest, so adding one does not rebuild the LibreOffice documents. */
+function toolFree(out) {
+  const docs = [];
+  mkdirSync(join(out, 'ref'), { recursive: true });
+  // CSV ~100 KB (1,228 rows of 10 fields): its reference is itself (the same rule as the XLSX's)
+  const rows = 1228;
+  const csv = makeCsv(701, rows);
+  const path = join(out, 'csv-100k.csv');
+  const ref = join(out, 'ref', 'csv-100k.txt');
+  writeFileSync(path, csv);
+  writeFileSync(ref, csv);
+  docs.push({ name: 'csv-100k', format: 'csv', path, bytes: statSync(path).size, ref, cells: rows * 10 });
+  return docs;
+}
+
 export function generate({ out = join(ROOT, 'build/bench/gen'), force = false, log = console.log } = {}) {
   const manifestPath = join(out, 'manifest.json');
   if (!force && existsSync(manifestPath)) {
     const m = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    if (m.version === GEN_VERSION && m.docs.every((d) => existsSync(d.path))) return m;
+    if (m.version === GEN_VERSION && m.docs.every((d) => existsSync(d.path))) return { ...m, docs: [...m.docs, ...toolFree(out)] };
   }
   const tools = { pandoc: has('pandoc'), soffice: has('soffice') };
   const tmp = join(out, 'tmp');
@@ -343,7 +359,7 @@ export function generate({ out = join(ROOT, 'build/bench/gen'), force = false, l
   rmSync(tmp, { recursive: true, force: true });
   const manifest = { version: GEN_VERSION, made: new Date().toISOString(), docs, skipped };
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 1));
-  return manifest;
+  return { ...manifest, docs: [...docs, ...toolFree(out)] };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

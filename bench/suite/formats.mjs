@@ -17,6 +17,11 @@ export const FORMATS = {
   docx: { label: 'DOCX', mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', pith: 'docx' },
   xlsx: { label: 'XLSX', mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', pith: 'xlsx' },
   pptx: { label: 'PPTX', mime: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', pith: 'pptx' },
+  rtf: { label: 'RTF', mime: 'application/rtf', pith: 'rtf' },
+  eml: { label: 'Email (EML)', mime: 'message/rfc822', pith: 'eml' },
+  csv: { label: 'CSV', mime: 'text/csv', pith: 'csv' },
+  xml: { label: 'XML', mime: 'application/xml', pith: 'xml' },
+  json: { label: 'JSON', mime: 'application/json', pith: 'json' },
 };
 
 // The true encodings of the corpus's legacy-encoded HTML and text files (from NOTES.tsv and by
@@ -65,7 +70,9 @@ export function passwordFiles(corpus) {
 }
 
 /** The corpus files of `format`, each with its reference text path (or null when there is none)
- *  and where the reference came from. `cache` holds the references made here. */
+ *  and where the reference came from. EML, CSV, XML and JSON have none (no tool's text of them
+ *  is a fair reference: which headers, keys and attribute values count as "the text" is each
+ *  extractor's choice), so their quality tables show files read and time only. `cache` holds the references made here. */
 export function corpusFiles(corpus, format, cache) {
   const dir = join(corpus, format);
   if (!existsSync(dir)) return [];
@@ -85,7 +92,7 @@ export function corpusFiles(corpus, format, cache) {
     if (format === 'pdf') tryRef('pdftotext', join(corpus, 'reference/pdftotext', `${rel}.txt`));
     if (format === 'docx') tryRef('docx2txt', join(corpus, 'reference/docx2txt', `${rel}.txt`));
     if (format === 'xlsx') tryRef('xlsx2csv', join(corpus, 'reference/xlsx2csv', `${rel}.txt`));
-    if (['docx', 'xlsx', 'pptx'].includes(format)) tryRef('libreoffice', join(corpus, 'reference/libreoffice', `${rel}.txt`));
+    if (['docx', 'xlsx', 'pptx', 'rtf'].includes(format)) tryRef('libreoffice', join(corpus, 'reference/libreoffice', `${rel}.txt`));
     if (format === 'html' || format === 'md' || format === 'txt') {
       const p = join(cache, `${rel}.txt`);
       const tool = format === 'txt' ? 'iconv' : 'pandoc';

@@ -56,7 +56,10 @@ export const LIBS = [
     id: 'kreuzberg',
     name: '@kreuzberg/wasm',
     pkg: '@kreuzberg/wasm',
-    formats: ['txt', 'html', 'md', 'pdf', 'docx', 'xlsx', 'pptx'],
+    // RTF as application/rtf, EML as message/rfc822, CSV as text/csv, XML as application/xml and
+    // JSON as application/json (FORMATS' types): each one it accepts in 4.5.2 (text/rtf and
+    // text/xml give the same text)
+    formats: ['txt', 'html', 'md', 'pdf', 'docx', 'xlsx', 'pptx', 'rtf', 'eml', 'csv', 'xml', 'json'],
     async init() {
       // Its glue (dist/pkg/kreuzberg_wasm.js) fetches its .wasm from a file: URL at import time,
       // which Node's fetch rejects. This shim answers file: URLs with the file's bytes; it is
@@ -171,7 +174,10 @@ export const LIBS = [
     id: 'officeparser',
     name: 'officeparser',
     pkg: 'officeparser',
-    formats: ['pdf', 'docx', 'xlsx', 'pptx'],
+    // it also reads ODF, which the suite does not measure; 6.0.7 has no CSV parser (its README
+    // lists docx pptx xlsx odt odp ods pdf rtf, and a CSV buffer fails with "Error occured while
+    // reading the file buffers"), so CSV is left out
+    formats: ['pdf', 'docx', 'xlsx', 'pptx', 'rtf'],
     async init() {
       const op = await peer('officeparser');
       return { extract: async (bytes) => (await op.parseOffice(Buffer.from(bytes))).toText() };

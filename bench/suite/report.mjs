@@ -183,7 +183,8 @@ export function qualityTable(r, fmt) {
   const head = ['library', 'files read', 'F1, common files', 'F1, own files (failure = 0)', 'median ms / file', 'not read'];
   const rows = s.rows.map((x) => {
     const bad = Object.entries(x.counts).filter(([k]) => k !== 'ok').map(([k, n]) => `${n} ${k === 'budget' ? 'not run (time budget)' : k}`).join(', ');
-    return [libLabel(r, x.lib), `${x.ok}/${x.total}`, x.commonF1 === null ? '' : `${fmtF1(x.commonF1)} (${x.commonN})`, x.ownF1 === null ? '' : `${fmtF1(x.ownF1)} (${x.ownN})`, fmtMs(x.medianMs ?? undefined), bad];
+    const noRef = s.refTools.length ? '' : 'no reference';
+    return [libLabel(r, x.lib), `${x.ok}/${x.total}`, x.commonF1 === null ? noRef : `${fmtF1(x.commonF1)} (${x.commonN})`, x.ownF1 === null ? noRef : `${fmtF1(x.ownF1)} (${x.ownN})`, fmtMs(x.medianMs ?? undefined), bad];
   });
   return { head, rows, summary: s };
 }
@@ -288,6 +289,8 @@ export function goals(r) {
   for (const fmt of r.formats) {
     const s = qualitySummary(r, fmt);
     if (!s) continue;
+    // a format without reference text (EML, CSV, XML, JSON) has no F1 to compare
+    if (!s.refTools.length) continue;
     const goal = `F1 at least the best peer's on ${FORMATS[fmt].label}`;
     const p = s.rows.find((x) => x.lib === 'pith');
     const peers = s.rows.filter((x) => x.lib !== 'pith' && x.commonF1 !== null);
@@ -319,10 +322,13 @@ export function printTables(r) {
   p(`baseline (empty harness) peak RSS ${fmtMiB(r.meta.baselineRSSMiB)} MiB is subtracted from every "peak MiB"; "proc" = a whole native process\n`);
   for (const fmt of r.formats) {
     const t = speedTable(r, fmt);
-    if (!t.rows.length) continue;
-    p(`== ${FORMATS[fmt].label}: speed`);
-    p(textTable(t));
     const q = qualityTable(r, fmt);
+    if (!t.rows.length && !q) continue;
+    // a format with no generated document (RTF, EML, XML, JSON) has only its quality table
+    if (t.rows.length) {
+      p(`== ${FORMATS[fmt].label}: speed`);
+      p(textTable(t));
+    }
     if (q) {
       p(`\n== ${FORMATS[fmt].label}: quality on the corpus (${q.summary.files} files; reference: ${q.summary.refTools.join(', ') || 'none'})`);
       p(textTable(q));
@@ -358,12 +364,14 @@ export function readmeSection(r) {
   L.push('');
   for (const fmt of r.formats) {
     const t = speedTable(r, fmt);
-    if (!t.rows.length) continue;
+    const q = qualityTable(r, fmt);
+    if (!t.rows.length && !q) continue;
     L.push(`### ${FORMATS[fmt].label}`);
     L.push('');
-    L.push(mdTable(t));
-    L.push('');
-    const q = qualityTable(r, fmt);
+    if (t.rows.length) {
+      L.push(mdTable(t));
+      L.push('');
+    }
     if (q) {
       L.push(`Quality on the corpus's ${q.summary.files} ${FORMATS[fmt].label} files (reference: ${q.summary.refTools.join(', ') || 'none'}${q.summary.reference ? `, which is ${libName(r, q.summary.reference)} itself` : ''}${q.summary.passwords ? `; ${q.summary.passwords} files that need a password are left out of the means` : ''}):`);
       L.push('');
