@@ -342,9 +342,12 @@ pith_status pdf_font_load_simple(pdf_ctx *ctx, const pdf_obj *dict, pdf_font *f)
         st = pdf_embedded_read(ctx, desc, pith_scratch_arena(doc), &emb);
         if (st != PITH_OK) return st;
     }
-    /* the default base encoding (pdf.js's choice, for fonts without an encoding name) */
+    /* the default base encoding (pdf.js's choice, for fonts without an encoding name; a
+     * Type3 font's is Standard too, as poppler has it: a code its /Differences leave out
+     * still has the text of its Standard name) */
     int dflt = base;
-    if (dflt == PDF_ENC_NONE && !type3) {
+    if (dflt == PDF_ENC_NONE && type3) dflt = PDF_ENC_STANDARD;
+    if (dflt == PDF_ENC_NONE) {
         dflt = PDF_ENC_STANDARD;
         if (truetype && !nonsymbolic) dflt = PDF_ENC_WINANSI;
         if (f->std14 == PDF_STD_SYMBOL ||

@@ -61,6 +61,9 @@
                            chunk is at most a word: later text never lands inside one) */
 #define CHUNK_BACK 0.5   /* ... as does one going back more than this */
 #define CHUNK_BASE 0.2   /* ... or one whose baseline moves more than this */
+#define SCRIPT_SIZE 1.15 /* ... unless one of the two is this much smaller (a superscript or
+                            subscript), which may move by up to SCRIPT_BASE of the larger */
+#define SCRIPT_BASE 0.5
 #define COL_GAP_MIN 0.6  /* a gap in a band this wide may be a column gap... */
 #define COL_GAP 1.0      /* ... it is one when a band nearby has one there too and it is this
                             wide, or two bands do... */
@@ -434,12 +437,17 @@ static uint32_t make_chunks(pdf_layout *l, lay_chunk *ch)
                 c->end = i + 1;
                 continue;
             }
-            if (g->cls == p->cls && d_abs(g->b - p->b) <= CHUNK_BASE * sm && gap <= CHUNK_GAP * s &&
+            /* A smaller glyph drawn right after its base and raised or lowered (Word's
+             * superscripts and subscripts: x², H₂O) stays in the chunk, so its line is the
+             * base's, not whichever line is nearest across, as pdftotext joins "π2". */
+            double shift = (s >= SCRIPT_SIZE * sm ? SCRIPT_BASE * s : CHUNK_BASE * sm);
+            if (g->cls == p->cls && d_abs(g->b - p->b) <= shift && gap <= CHUNK_GAP * s &&
                 g->a0 >= p->a0 - CHUNK_BACK * s && s <= 1.6 * sm) {
                 c->end = i + 1;
                 c->count++;
                 if (g->a1 > c->a1) c->a1 = g->a1;
                 if (g->a0 < c->a0) c->a0 = g->a0;
+                if (g->size >= SCRIPT_SIZE * c->size) c->b = g->b;  /* the base, after its script */
                 if (g->size > c->size) c->size = g->size;
                 prev = i;
                 continue;

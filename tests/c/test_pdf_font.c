@@ -528,6 +528,23 @@ Test(pdf_font, type3_unknown_glyph_names_give_the_code)
     close_pdf(&f);
 }
 
+/* Issue 7: a Type3 font's codes that its /Differences leave out have their Standard
+ * encoding name's text, poppler's base encoding for Type3 (poppler__type3.pdf draws "faipdb"
+ * in a font whose /Differences name a, i, b, p but not f and d: pdftotext keeps all six). */
+Test(pdf_font, type3_codes_outside_differences_read_as_standard)
+{
+    const char *objs[] = {
+        "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1 1] /FontMatrix [0.001 0 0 0.001 0 0] "
+        "/FirstChar 65 /LastChar 65 /Widths [1000] /Encoding << /Differences [65 /a65] >> "
+        "/CharProcs << >> >>"};
+    pdf_file f;
+    open_pdf(&f, objs, 1);
+    shown r = show(font_num(&f, 4), "Afd\x27", 4);
+    const uint32_t want[] = {'A', 'f', 'd', 0x2019};  /* 0x27 is quoteright in Standard */
+    expect_cps(&r, want, 4);
+    close_pdf(&f);
+}
+
 Test(pdf_font, ucs2_cmap_without_its_pack_reads_the_codes)
 {
     const char *objs[] = {

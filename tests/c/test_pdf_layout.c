@@ -210,6 +210,44 @@ Test(pdf_layout, superscript_stays_on_its_line)
     expect_text(&p, "E=mc2 is famous\nnext line\n");
 }
 
+/* Issue 7: pdfjs__bug1937438_from_word.pdf sets "6∑ 1/n² = π²" with Word's superscripts
+ * (8.52 pt at 12 pt) raised 4.38 pt, nearly halfway to the numerator's baseline 9.06 pt
+ * above: banded from the top, π's "2" went to the numerator's line ("1 2") and n's "2" to
+ * π's. A script drawn right after its base stays with the base, as pdftotext's "π2" "n2". */
+Test(pdf_layout, superscript_halfway_to_the_line_above)
+{
+    page p = {0};
+    doc_result r;
+    glyph_at(&p, '1', 301.94, 680.16, 12, 6, 1, 0);       /* the fraction's numerator */
+    glyph_at(&p, '6', 271.64, 671.1, 12, 6, 1, 0);
+    glyph_at(&p, '=', 314.9, 671.1, 12, 6.8, 1, 0);
+    glyph_at(&p, 0x3C0, 327.22, 671.1, 12, 6.9, 1, 0);    /* pi ... */
+    glyph_at(&p, '2', 335.02, 675.48, 8.52, 4.26, 1, 0);  /* ... squared */
+    glyph_at(&p, 'n', 299.06, 663.06, 12, 6.9, 1, 0);     /* the denominator ... */
+    glyph_at(&p, '2', 306.14, 666.66, 8.52, 4.26, 1, 0);  /* ... squared */
+    r = run_page(&p, PITH_OUT_TEXT, 0);
+    cr_assert_eq(r.next_st, PITH_OK, "status %d: %s", r.next_st, r.err);
+    cr_expect(strstr(r.text.p, "\xcf\x80" "2") != NULL, "pi squared apart: %s", r.text.p);
+    cr_expect(strstr(r.text.p, "n2") != NULL, "n squared apart: %s", r.text.p);
+    cr_expect(strstr(r.text.p, "1 2") == NULL, "a script on the numerator's line: %s", r.text.p);
+    doc_result_free(&r);
+    free(p.g);
+}
+
+/* ... and a superscript drawn before its word ("²Infectious", an affiliation mark) leaves
+ * the chunk on the word's baseline, not the mark's. */
+Test(pdf_layout, superscript_before_its_word)
+{
+    page p = {0};
+    double x;
+    text_at(&p, "Gothenburg, Sweden.", 72, 712, 10);
+    x = text_at(&p, "Sweden.", 72, 700, 10);
+    glyph_at(&p, '2', x + 3, 703.5, 7, 3.5, 1, 0);
+    text_at(&p, "InfectiousDiseasesClinic", x + 6.5, 700, 10);
+    text_at(&p, "Hospital, Sweden.", 72, 688, 10);
+    expect_text(&p, "Gothenburg, Sweden.\nSweden. 2InfectiousDiseasesClinic\nHospital, Sweden.\n");
+}
+
 Test(pdf_layout, fake_bold_overprint_dropped)
 {
     page p = {0};
