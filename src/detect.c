@@ -526,7 +526,8 @@ static bool looks_mail(const uint8_t *s, size_t n)
 static bool looks_json(const uint8_t *s, size_t n, size_t i, bool whole)
 {
     enum { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, COLON, AFTER } st = VALUE;
-    uint8_t stack[64]; /* bit set: that level is an object */
+    uint8_t stack[64] = {0}; /* bit set: that level is an object (zeroed: a bit is read only
+                                after it is written, but the analyzer cannot see that) */
     size_t depth = 0;
     bool done = false; /* the top-level value ended */
     while (i < n) {

@@ -229,9 +229,9 @@ static bool grow(pdf_layout *l, void **p, uint32_t *cap, uint32_t need, size_t e
 pith_status pdf_layout_add(pdf_layout *l, const pdf_placed *pg)
 {
     lay_glyph *g;
+    if (!l || !pg) return PITH_OK;
     double ux = pg->ux, uy = pg->uy, len, nb, size = pg->size, adv = pg->adv;
     uint32_t k;
-    if (!l || !pg) return PITH_OK;
     if (!d_sane(pg->ox) || !d_sane(pg->oy) || !d_sane(ux) || !d_sane(uy) || !d_sane(size) ||
         !d_sane(adv))
         return PITH_OK;
