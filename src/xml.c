@@ -825,6 +825,28 @@ pith_status pith_xml_init(pith_xml *x, pith_arena *a, const uint8_t *data, size_
                     }
                 }
             }
+        } else {
+            /* UTF-8: what the tokenizer hands out must be UTF-8 (handlers emit its text
+             * as is), so a file with ill-formed sequences is repaired once, here, each to
+             * U+FFFD; offsets then count in the repaired text. One pass over valid input. */
+            size_t ok = pith_utf8_valid_prefix(s, n);
+            if (ok < n) {
+                size_t cap, rest;
+                uint8_t *o = pith_size_mul(n - ok, 3, &rest) && pith_size_add(ok, rest, &cap) &&
+                                     pith_size_add(cap, 3, &cap)
+                                 ? pith_arena_alloc(a, cap)
+                                 : NULL;
+                if (!o) {
+                    st = a->budget && a->budget->last_fail == PITH_E_LIMIT ? PITH_E_LIMIT
+                                                                           : PITH_E_NOMEM;
+                    msg = "xml: no memory to repair the input's UTF-8";
+                } else {
+                    size_t used;
+                    memcpy(o, s, ok);
+                    n = ok + pith_utf8_repair(s + ok, n - ok, true, o + ok, cap - ok, &used);
+                    s = o;
+                }
+            }
         }
     }
     x->base = x->p = s;

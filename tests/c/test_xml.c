@@ -99,6 +99,15 @@ Test(xml, elements_attributes_and_text)
     expect("<r><?pi data?>a<!--x-->b</r>", "<r>\"a\"\"b\"</r>");
 }
 
+/* Ill-formed UTF-8 in a UTF-8 file (a stray continuation byte, a cut sequence, 0xFF) is
+ * repaired to U+FFFD before tokenizing, in text and attribute values alike: handlers emit what
+ * the tokenizer gives as UTF-8 text (found by fuzz_docx and fuzz_odf). */
+Test(xml, ill_formed_utf8_becomes_replacement_characters)
+{
+    expect("<a t=\"x\xff\">pi\xef\xbcth \x80 \xe2\x82</a>",
+           "<a t=\"x\xef\xbf\xbd\">\"pi\xef\xbf\xbdth \xef\xbf\xbd \xef\xbf\xbd\"</a>");
+}
+
 Test(xml, depth_and_offsets)
 {
     const char *doc = "<a><b>t</b></a>";
