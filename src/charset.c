@@ -146,7 +146,8 @@ pith_charset pith_charset_guess_text(const uint8_t *d, size_t n, size_t *bom,
 {
     pith_charset cs;
     *bom = pith_charset_bom(d, n, &cs);
-    const uint8_t *t = d + *bom;
+    static const uint8_t empty[1] = {0};
+    const uint8_t *t = d ? d + *bom : empty;  /* NULL + 0 is undefined: empty input */
     size_t tn = n - *bom;
     pith_utf8_census none = {0, 0, false, tn};
     if (c) *c = none;

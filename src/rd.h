@@ -21,7 +21,13 @@ typedef struct pith_rd {
 
 static inline pith_rd pith_rd_make(const void *data, size_t len)
 {
+    /* NULL + 0 is undefined in C: an absent buffer reads as an empty one */
+    static const uint8_t none[1] = {0};
     pith_rd r;
+    if (!data) {
+        data = none;
+        len = 0;
+    }
     r.base = (const uint8_t *)data;
     r.p = r.base;
     r.end = r.base + len;

@@ -536,7 +536,7 @@ Test(pdf_content, rotated_page_reads_upright)
     /* /Rotate 90: text drawn up the unrotated page reads left to right once shown */
     doc_result r = run_pdf_full("BT /F1 12 Tf 0 1 -1 0 300 100 Tm (Landscape line) Tj ET "
                                 "BT /F1 12 Tf 0 1 -1 0 314 100 Tm (Second line) Tj ET",
-                                112, "/Rotate 90", NULL, NULL, 0, PITH_OUT_TEXT);
+                                108, "/Rotate 90", NULL, NULL, 0, PITH_OUT_TEXT);
     EXPECT_TEXT(r, "Landscape line\nSecond line\n");
     doc_result_free(&r);
 }
