@@ -464,27 +464,40 @@ static void strip_slash(const char **name, size_t *n)
     }
 }
 
+/* The entry named key[0..n), exactly or ASCII-folded, or NULL. */
+static const pith_zip_entry *find(const pith_zip *z, const char *name, size_t n, bool exact)
+{
+    const uint8_t *key = (const uint8_t *)name;
+    uint32_t i = lower_bound(z, key, n, exact);
+    if (i == z->count) return NULL;
+    const pith_zip_entry *e = &z->entries[z->by_name[i]];
+    const uint8_t *en = (const uint8_t *)e->name.p;
+    return (exact ? cmp_exact(en, e->name.n, key, n) : cmp_folded(en, e->name.n, key, n)) == 0 ? e
+                                                                                            : NULL;
+}
+
+/* As given first (a ZIP may hold a name that starts with '/'), then without its leading '/'
+ * (OPC part names have one, ZIP names usually do not). */
+static const pith_zip_entry *find_either(const pith_zip *z, const char *name, size_t n, bool exact)
+{
+    const pith_zip_entry *e = find(z, name, n, exact);
+    if (e) return e;
+    size_t m = n;
+    strip_slash(&name, &m);
+    return m != n ? find(z, name, m, exact) : NULL;
+}
+
 const pith_zip_entry *pith_zip_find_entry(const pith_zip *z, const char *name, size_t n)
 {
     if (!z || !name || !z->count) return NULL;
-    strip_slash(&name, &n);
-    const uint8_t *key = (const uint8_t *)name;
-    uint32_t i = lower_bound(z, key, n, true);
-    if (i == z->count) return NULL;
-    const pith_zip_entry *e = &z->entries[z->by_name[i]];
-    return cmp_exact((const uint8_t *)e->name.p, e->name.n, key, n) == 0 ? e : NULL;
+    return find_either(z, name, n, true);
 }
 
 const pith_zip_entry *pith_zip_find_entry_icase(const pith_zip *z, const char *name, size_t n)
 {
-    const pith_zip_entry *e = pith_zip_find_entry(z, name, n);
-    if (e || !z || !name || !z->count) return e;
-    strip_slash(&name, &n);
-    const uint8_t *key = (const uint8_t *)name;
-    uint32_t i = lower_bound(z, key, n, false);
-    if (i == z->count) return NULL;
-    e = &z->entries[z->by_name[i]];
-    return cmp_folded((const uint8_t *)e->name.p, e->name.n, key, n) == 0 ? e : NULL;
+    if (!z || !name || !z->count) return NULL;
+    const pith_zip_entry *e = find_either(z, name, n, true);
+    return e ? e : find_either(z, name, n, false);
 }
 
 /* MARK: - Extract */

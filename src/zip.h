@@ -70,8 +70,9 @@ pith_status pith_zip_open(pith_zip *z, pith_arena *a, const uint8_t *data, size_
                           const pith_zip_limits *lim, pith_decode_error *err);
 
 /* The entry named name[0..n) exactly, or NULL. With several of the same name, the first in the
- * directory. A leading '/' in `name` is ignored (OPC part names start with one, ZIP names do
- * not). pith_zip_find_entry_icase compares ASCII letters case-insensitively (Office producers
+ * directory. A name not found as given is looked up again without its leading '/' (OPC part
+ * names start with one, ZIP names usually do not; a ZIP may still hold one that starts with
+ * '/'). pith_zip_find_entry_icase compares ASCII letters case-insensitively (Office producers
  * disagree on "[Content_Types].xml" and part name case); an exact match is preferred. */
 const pith_zip_entry *pith_zip_find_entry(const pith_zip *z, const char *name, size_t n);
 const pith_zip_entry *pith_zip_find_entry_icase(const pith_zip *z, const char *name, size_t n);
