@@ -861,6 +861,8 @@ static pith_status scan_head(html_state *st)
                 /* the output of `take` bytes is at most 3 * take (+1 joining space) */
                 size_t room = (HTML_META_MAX * 3 - tn) / 3;
                 size_t take = t->n < room ? t->n : room;
+                /* a title cut at the cap ends on a whole character (fuzz finding) */
+                while (take > 0 && take < t->n && (t->p[take] & 0xC0) == 0x80) take--;
                 /* decoded and collapsed in pieces: a space may join two tokens */
                 size_t k = attr_text(t->p, take, true, title + tn);
                 if (k && tn && tcls[t->p[0]] == 1) {
