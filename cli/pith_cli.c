@@ -2,7 +2,7 @@
  *
  *   pith FILE... [--text|--markdown|--json|--html] [--chunk-size N] [--password P]
  *                [--hint H] [--pages FIRST[-LAST]] [--packs DIR] [--meta] [--warnings]
- *                [--quiet]
+ *                [--positions] [--json-keys] [--email-html] [--quiet]
  *
  * Prints each document's output to stdout as it streams (chunk by chunk, never the whole text
  * at once); errors go to stderr with the status name, and the exit code is 1 when any file
@@ -37,7 +37,11 @@ static void usage(FILE *f)
     fputs("usage: pith FILE... [--text|--markdown|--json|--html] [--chunk-size N]\n"
           "                    [--password P] [--hint MIME-OR-NAME] [--pages FIRST[-LAST]]\n"
           "                    [--packs DIR] [--meta] [--warnings] [--quiet]\n"
-          "Extracts the text of each FILE to stdout ('-' reads stdin).\n",
+          "                    [--positions] [--json-keys] [--email-html]\n"
+          "Extracts the text of each FILE to stdout ('-' reads stdin).\n"
+          "  --positions   JSON output gives page and bounding box where known\n"
+          "  --json-keys   JSON input: object keys too, as \"key: value\" lines\n"
+          "  --email-html  email: the HTML alternative over the plain text one\n",
           f);
 }
 
@@ -230,6 +234,9 @@ int main(int argc, char **argv)
         else if (strcmp(a, "--meta") == 0) show_meta = 1;
         else if (strcmp(a, "--warnings") == 0) show_warnings = 1;
         else if (strcmp(a, "--quiet") == 0) quiet = 1;
+        else if (strcmp(a, "--positions") == 0) o.flags |= PITH_OPT_POSITIONS;
+        else if (strcmp(a, "--json-keys") == 0) o.flags |= PITH_OPT_JSON_KEYS;
+        else if (strcmp(a, "--email-html") == 0) o.flags |= PITH_OPT_EMAIL_HTML;
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return 0;

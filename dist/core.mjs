@@ -19,6 +19,8 @@ import {
   OUTPUT,
   CHUNK_END,
   OPT_POSITIONS,
+  OPT_JSON_KEYS,
+  OPT_EMAIL_HTML,
   OPTS,
   RESULT,
   ENTRY,
@@ -252,7 +254,7 @@ async function readFile(target, label) {
 // MARK: - Options
 
 const OPTION_KEYS = new Set(['output', 'chunkSize', 'password', 'hint', 'pages', 'firstUnit',
-  'unitCount', 'positions', 'limits', 'signal', 'bytes']);
+  'unitCount', 'positions', 'jsonKeys', 'emailHtml', 'limits', 'signal', 'bytes']);
 
 function u32(name, v) {
   if (v === undefined || v === null) return 0;
@@ -297,7 +299,8 @@ function parseOptions(opts) {
     [OPTS.chunk_size, u32('chunkSize', opts.chunkSize)],
     [OPTS.first_unit, firstUnit],
     [OPTS.unit_count, unitCount],
-    [OPTS.flags, opts.positions ? OPT_POSITIONS : 0],
+    [OPTS.flags, (opts.positions ? OPT_POSITIONS : 0) | (opts.jsonKeys ? OPT_JSON_KEYS : 0) |
+      (opts.emailHtml ? OPT_EMAIL_HTML : 0)],
   ];
   let maxInput = 0;
   const limits = opts.limits;

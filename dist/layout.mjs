@@ -40,6 +40,8 @@ export const CHUNK_END = 1;
 export const CHUNK_UNIT_START = 2;
 /** pith_options flags. */
 export const OPT_POSITIONS = 1;
+export const OPT_JSON_KEYS = 2;
+export const OPT_EMAIL_HTML = 4;
 
 /** pith_wasm_opts: written by JS before pith_wasm_open; 0 fields take the C defaults. */
 export const OPTS = Object.freeze({

@@ -83,6 +83,12 @@ export interface ExtractOptions {
   unitCount?: number;
   /** JSON Lines output carries page/bbox positions where known */
   positions?: boolean;
+  /** JSON input: object keys come out too, one "key: value" line per pair (true/false/null
+   *  kept); default: values only */
+  jsonKeys?: boolean;
+  /** email: a multipart/alternative gives its HTML part (through the HTML handler) instead of
+   *  its plain text part */
+  emailHtml?: boolean;
   limits?: Limits;
   /** checked before starting (extract is synchronous); streams stop between chunks */
   signal?: AbortSignal;

@@ -277,7 +277,7 @@ static pith_status check_options(pith_ctx *ctx, const pith_options *o)
     if (!o->hint && o->hint_len) return fail_arg(ctx, "options: hint is NULL with a length");
     if (!o->password && o->password_len)
         return fail_arg(ctx, "options: password is NULL with a length");
-    if (o->flags & ~(uint32_t)PITH_OPT_POSITIONS) return fail_arg(ctx, "options: unknown flags");
+    if (o->flags & ~(uint32_t)PITH_OPT_ALL) return fail_arg(ctx, "options: unknown flags");
     return PITH_OK;
 }
 

@@ -177,6 +177,11 @@ typedef struct pith_options {
 } pith_options;
 
 #define PITH_OPT_POSITIONS 1u /* JSON output carries page/bbox positions where known */
+#define PITH_OPT_JSON_KEYS 2u  /* JSON input: object keys come out as "key: value" lines, and
+                                  true/false/null are kept (without it: values only) */
+#define PITH_OPT_EMAIL_HTML 4u /* email: multipart/alternative takes its text/html part (read
+                                  through the HTML handler) over text/plain */
+#define PITH_OPT_ALL (PITH_OPT_POSITIONS | PITH_OPT_JSON_KEYS | PITH_OPT_EMAIL_HTML)
 
 /* Text output, 64 KiB chunks, default limits, all units. */
 PITH_API pith_options pith_options_default(void);

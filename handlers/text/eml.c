@@ -3,7 +3,8 @@
  * Open reads the message headers (subject as "title", from, to, cc, date as ISO 8601,
  * message-id: metadata) and walks the MIME tree without recursion (an explicit stack of
  * multipart frames, EML_MAX_DEPTH deep), recording each leaf part. multipart/alternative
- * keeps one child: text/plain, else text/html, else a nested multipart, else the first.
+ * keeps one child: text/plain, else text/html, else a nested multipart, else the first
+ * (text/html first with PITH_OPT_EMAIL_HTML).
  * Unit 0 is the message: a heading with the subject, a paragraph with From/To/Cc/Date, then
  * the body parts, one per step; text/plain is decoded here (transfer encoding, then charset),
  * text/html goes through the HTML handler (pith_nested, with a UTF-8 BOM when the part names
@@ -196,10 +197,12 @@ static pith_status next_child(pith_doc *doc, eml_state *st, eml_frame *fr, size_
     return s;
 }
 
-static int alt_rank(const char *type)
+/* PITH_OPT_EMAIL_HTML swaps the first two: a reader that keeps links and tables asks for the
+ * HTML part, the default keeps the sender's own plain text. */
+static int alt_rank(const char *type, bool html_first)
 {
-    if (strcmp(type, "text/plain") == 0) return 3;
-    if (strcmp(type, "text/html") == 0) return 2;
+    if (strcmp(type, "text/plain") == 0) return html_first ? 2 : 3;
+    if (strcmp(type, "text/html") == 0) return html_first ? 3 : 2;
     if (ieq_prefix(type, "multipart/")) return 1;
     return 0;
 }
@@ -271,6 +274,7 @@ static pith_status walk(pith_doc *doc, eml_state *st)
     size_t a = 0, b = st->len;
     bool have = true, top = true;
     bool warned_depth = false;
+    bool html_first = (pith_doc_options(doc)->flags & PITH_OPT_EMAIL_HTML) != 0;
     pith_status s = PITH_OK;
     for (;;) {
         if (have) {
@@ -306,7 +310,7 @@ static pith_status walk(pith_doc *doc, eml_state *st)
                         if (!got) break;
                         eml_head ch;
                         if ((s = read_head(doc, st, ca, cb, &ch, false)) != PITH_OK) return s;
-                        int r = alt_rank(ch.type);
+                        int r = alt_rank(ch.type, html_first);
                         if (r > best) {
                             best = r;
                             best_a = ca;

@@ -1,7 +1,10 @@
 /* json.c: the JSON handler (application/json, GeoJSON, JSON Lines).
  *
  * Reads RFC 8259 text leniently and emits its string and number values in document order;
- * object keys, true, false and null are dropped (keys are names, not text). Consecutive scalar
+ * object keys, true, false and null are dropped (keys are names, not text) unless the options
+ * ask for keys (PITH_OPT_JSON_KEYS): then a key starts a line "key:", a scalar value follows it
+ * on that line after a space, and true/false/null are kept, so each pair reads "key: value"
+ * (a key whose value is a container stands alone on its line before it). Consecutive scalar
  * values of one container form a PARAGRAPH, one per line (BREAK between them); a container
  * starting or ending closes the paragraph. Escapes are decoded (\uXXXX with surrogate pairs,
  * a lone surrogate gives U+FFFD); control characters other than line ends are dropped.
@@ -39,7 +42,10 @@ typedef struct json_state {
     bool direct;          /* the input is valid UTF-8: read in place, no decoding */
 
     json_mode mode;
-    bool key;             /* the current string is an object key: dropped */
+    bool keys;            /* PITH_OPT_JSON_KEYS: keys and literal words are text */
+    bool key;             /* the current string is an object key, dropped */
+    bool key_text;        /* the current string is an object key, written (keys on) */
+    bool after_key;       /* a written key ended its line with ':': a scalar joins the line */
     bool want_key;        /* in an object, after '{' or ',': the next string is a key */
     bool para;            /* a PARAGRAPH is open */
     bool pending;         /* a string value began but has no text yet: an empty string is
@@ -60,6 +66,7 @@ static pith_status json_open(pith_doc *doc, const uint8_t *data, size_t len, voi
     if (!st) return pith_alloc_failed(doc, sizeof *st);
     st->data = data;
     st->len = len;
+    st->keys = (pith_doc_options(doc)->flags & PITH_OPT_JSON_KEYS) != 0;
     pith_status s = pith_work(doc, len);
     if (s != PITH_OK) return s;
 
@@ -90,9 +97,15 @@ static pith_status flush(json_out *o)
     return s;
 }
 
-/* A scalar value starts: open the paragraph or break the line. */
+/* A scalar value starts: open the paragraph or break the line (or, after a written key, go on
+ * on its line). */
 static pith_status value_start(json_out *o)
 {
+    if (o->st->after_key) {
+        o->st->after_key = false;
+        o->buf[o->n++] = ' ';
+        return PITH_OK;
+    }
     pith_status s = flush(o);
     if (s != PITH_OK) return s;
     if (o->st->para) return pith_emit_leaf(o->doc, PITH_EV_BREAK, NULL);
@@ -102,6 +115,7 @@ static pith_status value_start(json_out *o)
 
 static pith_status para_end(json_out *o)
 {
+    o->st->after_key = false;
     pith_status s = flush(o);
     if (s != PITH_OK || !o->st->para) return s;
     o->st->para = false;
@@ -228,6 +242,11 @@ static pith_status scan(json_out *o, const uint8_t *u, size_t n, size_t base)
                 s = lone_high(o);
                 st->mode = J_VALUE;
                 st->key = false;
+                if (st->key_text && s == PITH_OK && (s = text_start(o)) == PITH_OK) {
+                    o->buf[o->n++] = ':';
+                    st->after_key = true;
+                }
+                st->key_text = false;
                 st->pending = false;
             } else if (c == '\\') {
                 st->mode = J_ESC;
@@ -277,7 +296,10 @@ static pith_status scan(json_out *o, const uint8_t *u, size_t n, size_t base)
             i--;  /* the byte ends the number: read it again as a token */
             break;
         case J_WORD:
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) break;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+                if (st->keys) o->buf[o->n++] = c;
+                break;
+            }
             st->mode = J_VALUE;
             i--;
             break;
@@ -298,13 +320,15 @@ static pith_status scan(json_out *o, const uint8_t *u, size_t n, size_t base)
                 break;
             case ',':
                 st->want_key = in_object(st);
+                st->after_key = false;  /* a key without a value: the next pair starts a line */
                 break;
             case ':':
                 st->want_key = false;
                 break;
             case '"':
                 st->mode = J_STR;
-                st->key = st->want_key;
+                st->key = st->want_key && !st->keys;
+                st->key_text = st->want_key && st->keys;
                 st->want_key = false;
                 st->pending = !st->key;
                 break;
@@ -314,6 +338,7 @@ static pith_status scan(json_out *o, const uint8_t *u, size_t n, size_t base)
                     if ((s = value_start(o)) == PITH_OK) o->buf[o->n++] = c;
                 } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
                     st->mode = J_WORD;
+                    if (st->keys && (s = value_start(o)) == PITH_OK) o->buf[o->n++] = c;
                 } else {
                     s = stray(o, base + i, c);
                 }
@@ -352,7 +377,9 @@ static pith_status json_unit(pith_doc *doc, void *state, uint32_t index)
     pith_status s = pith_work(doc, used);
     if (s != PITH_OK) return s;
     /* Decoding a value never grows it (an escape is longer than what it gives; a lone high
-     * surrogate's U+FFFD is 3 bytes for 6), plus one U+FFFD for a surrogate of the last step. */
+     * surrogate's U+FFFD is 3 bytes for 6), plus one U+FFFD for a surrogate of the last step.
+     * With keys: a key's quotes become its ':' and the space before its value, except once a
+     * step for a pair that straddles the step's start. */
     json_out o = {doc, st, pith_scratch_alloc(doc, m + 8), 0};
     if (!o.buf) return pith_alloc_failed(doc, m + 8);
     s = scan(&o, u, m, st->pos);

@@ -84,6 +84,20 @@ Test(eml, alternative_prefers_plain)
     doc_result_free(&r);
 }
 
+/* The option asks for the HTML alternative: a reader keeping links and tables wants it. */
+Test(eml, alternative_takes_html_with_the_option)
+{
+    if (!pith_registry_find(PITH_FMT_HTML)) cr_skip_test("no html handler in this build");
+    pith_options o = doc_options(PITH_OUT_TEXT);
+    o.flags = PITH_OPT_EMAIL_HTML;
+    doc_result r = doc_run_with(eml_handler(), PITH_FMT_EML, alt_msg, sizeof alt_msg - 1, o);
+    cr_assert_eq(r.next_st, PITH_OK, "%s", r.err);
+    HAS(r, "HTML version");
+    cr_expect(strstr(r.text.p, "Plain version") == NULL);
+    cr_expect(strstr(r.text.p, "<p>") == NULL, "markup reached the text:\n%s", r.text.p);
+    doc_result_free(&r);
+}
+
 Test(eml, html_body_through_html_handler)
 {
     if (!pith_registry_find(PITH_FMT_HTML)) cr_skip_test("no html handler in this build");

@@ -26,6 +26,55 @@ Test(json, string_values_in_order_keys_dropped)
     doc_result_free(&r);
 }
 
+static doc_result run_keys(const char *lit, pith_output out)
+{
+    pith_options o = doc_options(out);
+    o.flags = PITH_OPT_JSON_KEYS;
+    return doc_run_with(json_handler(), PITH_FMT_JSON, lit, strlen(lit), o);
+}
+
+/* With the option a pair reads "key: value"; a key whose value is a container stands on its
+ * own line before it; true/false/null are kept so the pair is whole. */
+Test(json, keys_option_gives_key_value_lines)
+{
+    doc_result r = run_keys("{\"title\":\"Hello\",\"n\":42,\"ok\":true,\"z\":null,"
+                            "\"tags\":[\"a\",\"b\"],\"who\":{\"name\":\"Ann\"},\"e\":\"\"}",
+                            PITH_OUT_TEXT);
+    cr_assert_eq(r.next_st, PITH_OK, "%s", r.err);
+    cr_expect_str_eq(r.text.p, "title: Hello\nn: 42\nok: true\nz: null\ntags:\n\na\nb\n\n"
+                               "who:\n\nname: Ann\n\ne:\n");
+    doc_result_free(&r);
+}
+
+Test(json, keys_option_escapes_in_keys_and_values_off_by_default)
+{
+    doc_result r = run_keys("[{\"caf\\u00e9\": \"cr\\u00e8me\"}, true]", PITH_OUT_TEXT);
+    cr_expect_str_eq(r.text.p, "caf\xC3\xA9: cr\xC3\xA8me\n\ntrue\n");
+    doc_result_free(&r);
+    /* without the option the same input gives the values only */
+    r = RUN_TEXT("[{\"caf\\u00e9\": \"cr\\u00e8me\"}, true]");
+    cr_expect_str_eq(r.text.p, "cr\xC3\xA8me\n");
+    doc_result_free(&r);
+}
+
+/* A pair cut by a step boundary (JSON_STEP = 64 KiB) keeps its line: the key closes in one step,
+ * the value starts in the next. */
+Test(json, keys_option_pair_across_steps)
+{
+    buf in = {0};
+    buf_str(&in, "{\"pad\":\"");
+    buf_rep(&in, "x", 65536 - 16);
+    buf_str(&in, "\",\"key\":          \"value\"}");
+    pith_options o = doc_options(PITH_OUT_TEXT);
+    o.flags = PITH_OPT_JSON_KEYS;
+    doc_result r = doc_run_with(json_handler(), PITH_FMT_JSON, in.p, in.n, o);
+    cr_assert_eq(r.next_st, PITH_OK, "%s", r.err);
+    cr_expect(strstr(r.text.p, "\nkey: value\n") != NULL, "got ...%s",
+              r.text.p + (r.text.n > 40 ? r.text.n - 40 : 0));
+    doc_result_free(&r);
+    free(in.p);
+}
+
 Test(json, numbers_kept_as_written)
 {
     doc_result r = RUN_TEXT("[1, -2.5e+3, 0.000001, 123456789012345678901234567890]");

@@ -101,3 +101,28 @@ test('data packs for the PDF CMaps sit beside the standard bundle', () => {
     assert.ok(existsSync(new URL(`data/cmap-${c}.bin`, DIST)), `dist/data/cmap-${c}.bin`);
   }
 });
+
+// The option flags cross the boundary as bits of pith_wasm_opts.flags (dist/layout.mjs mirrors
+// pith.h's PITH_OPT_*): each changes what its handler gives, and the default leaves it off.
+const enc = (s) => new TextEncoder().encode(s);
+
+test('jsonKeys: object keys come out as "key: value" lines', needs('minimal'), async () => {
+  const pith = await loadVariant('minimal');
+  const doc = enc('{"title":"Hello","n":42,"ok":true,"who":{"name":"Ann"}}');
+  assert.equal(pith.extract(doc, { hint: 'x.json' }).text, 'Hello\n42\n\nAnn\n');
+  assert.equal(pith.extract(doc, { hint: 'x.json', jsonKeys: true }).text,
+    'title: Hello\nn: 42\nok: true\nwho:\n\nname: Ann\n');
+});
+
+test('emailHtml: multipart/alternative gives its HTML part', needs('standard'), async () => {
+  const pith = await loadVariant('standard');
+  const msg = enc('Subject: alt\r\nContent-Type: multipart/alternative; boundary="b1"\r\n\r\n' +
+    '--b1\r\nContent-Type: text/plain\r\n\r\nPlain version\r\n' +
+    '--b1\r\nContent-Type: text/html\r\n\r\n<p>HTML <a href="https://x.example/">version</a></p>\r\n--b1--\r\n');
+  const plain = pith.extract(msg, { hint: 'm.eml' }).text;
+  assert.match(plain, /Plain version/);
+  assert.doesNotMatch(plain, /HTML version/);
+  const html = pith.extract(msg, { hint: 'm.eml', emailHtml: true, output: 'markdown' }).text;
+  assert.match(html, /HTML \[version\]\(https:\/\/x\.example\/\)/);
+  assert.doesNotMatch(html, /Plain version/);
+});
