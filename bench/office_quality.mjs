@@ -182,8 +182,8 @@ for (const fmt of formats) {
 
 const summary = {};
 console.log('## Summary (mean of per-file F1)\n');
-console.log(`| format | files | scored | ${TOOLS.map((t) => `mean ${t}`).join(' | ')} | mean best | mean body best | below 0.90 (best) | below 0.90 (body best) |`);
-console.log(`|---|---:|---:|${TOOLS.map(() => '---:').join('|')}|---:|---:|---|---|`);
+console.log(`| format | files | scored | ${TOOLS.map((t) => `mean ${t}`).join(' | ')} | mean best | mean body best | mean best, noted out | below 0.90 (best) | below 0.90 (body best) |`);
+console.log(`|---|---:|---:|${TOOLS.map(() => '---:').join('|')}|---:|---:|---:|---|---|`);
 for (const fmt of formats) {
   const rows = results.filter((r) => r.format === fmt);
   if (!rows.length) continue;
@@ -199,13 +199,30 @@ for (const fmt of formats) {
     file: r.file, f1: r.best.f1, note: NOTES[r.file] ?? null,
   }));
   const bodyMean = mean(scored.map((r) => r.body.f1));
+  // The issue's acceptance reads the overall figure with the files whose note shows the
+  // reference is the one that is wrong set apart (as bench/pdf_quality.mjs does for PDF).
+  const unnoted = scored.filter((r) => !NOTES[r.file]);
+  const unnotedMean = mean(unnoted.map((r) => r.best.f1));
   const bodyBelow = scored.filter((r) => r.body.f1 < 0.9).map((r) => ({ file: r.file, f1: r.body.f1, note: NOTES[r.file] ?? null }));
-  summary[fmt] = { files: rows.length, scored: scored.length, perTool, meanBest: best, below, meanBody: bodyMean, bodyBelow };
+  summary[fmt] = { files: rows.length, scored: scored.length, perTool, meanBest: best, below, meanBody: bodyMean, bodyBelow,
+    meanBestUnnoted: unnotedMean, unnoted: unnoted.length };
   const fmtTool = (t) => (perTool[t] ? `${perTool[t].mean.toFixed(3)} (${perTool[t].files})` : '');
   console.log(`| ${fmt} | ${rows.length} | ${scored.length} | ${TOOLS.map(fmtTool).join(' | ')} | ` +
     `${best === null ? '' : best.toFixed(3)} | ${bodyMean === null ? '' : bodyMean.toFixed(3)} | ` +
+    `${unnotedMean === null ? '' : `${unnotedMean.toFixed(3)} (${unnoted.length})`} | ` +
     `${below.map((b) => `${b.file} ${b.f1.toFixed(3)}${b.note ? ' (note)' : ''}`).join(', ')} | ` +
     `${bodyBelow.map((b) => `${b.file} ${b.f1.toFixed(3)}${b.note ? ' (note)' : ''}`).join(', ')} |`);
+}
+console.log('\nacceptance (each format >= 0.97 overall with noted files set apart; no file below 0.90 without a note):');
+for (const [fmt, x] of Object.entries(summary)) {
+  if (!x.scored) {
+    console.log(`- ${fmt}: no reference text in the corpus (its text is checked by phrases in tests/c/test_${fmt}.c)`);
+    continue;
+  }
+  const bare = x.below.filter((b) => !b.note);
+  const ok = x.meanBestUnnoted !== null && x.meanBestUnnoted >= 0.97 && bare.length === 0;
+  console.log(`- ${fmt}: ${ok ? 'met' : 'MISSED'} (mean best ${x.meanBestUnnoted?.toFixed(3) ?? '-'} over ${x.unnoted} un-noted files` +
+    `${bare.length ? `; below 0.90 without a note: ${bare.map((b) => b.file).join(', ')}` : ''})`);
 }
 const noted = Object.entries(NOTES).filter(([f]) => results.some((r) => r.file === f));
 if (noted.length) {
