@@ -8,19 +8,31 @@
  * of the first MiB finds East Asian font bytes that are not \uN fallbacks; found only later,
  * a warning and U+FFFD); \uN with \ucN fallback skipping (surrogate pairs joined).
  * Structure: \par paragraphs, \line breaks, \tab, tables (\intbl ... \cell ... \row) as TABLE
- * rows, headers/footers/footnotes as SECTIONs, field results kept (instructions dropped),
- * \listtext/\pntext numbers kept as text; \info title/subject/author/keywords/company become
- * metadata. Skipped: \* destinations, font/color/style/list tables, pictures, object data,
- * \bin data (N clamped to the bytes left). Hidden text (\v) is kept, as LibreOffice and
- * Word's own text export keep it.
+ * rows, headers/footers/footnotes as SECTIONs (begun on their first text, so the empty ones
+ * Word writes leave no event; a footnote in a list item is a SECTION inside the ITEM), field
+ * results kept (instructions dropped, a HYPERLINK's target becomes a LINK around its result:
+ * rtf_field.c); lists: paragraphs with \lsN/\ilvlN (or old-style \pn) become LIST/ITEM
+ * events nested by their left indent (\li, else \ilvl), the label Word
+ * wrote in \listtext/\pntext classified through \listtable (rtf_list.c): a decimal label is
+ * the ordered list's number, a bullet the serializer's, any other label ("a.", "iv.") stays
+ * the item's text; \info title/subject/author/keywords/company become metadata. Skipped: \*
+ * destinations, font/color/style tables, pictures, object data, \bin data (N clamped to the
+ * bytes left). Hidden text (\v) is kept, as LibreOffice and Word's own text export keep it.
+ * Paragraph list properties (\ls, \ilvl, \li, \pn) live in the group state, so a footnote's own
+ * \pard does not end the list around it; \intbl is document state, as Word writes it.
  * Limits: groups deeper than limits.max_depth share their parent's state (a group bomb costs
- * a counter); one work unit per byte; one unit read in steps of RTF_STEP bytes.
+ * a counter); one work unit per byte; one unit read in steps of RTF_STEP bytes; list nesting
+ * is at most RTF_LIST_LEVELS (deeper items stay at the deepest level); each list paragraph
+ * draws work for its table lookup; labels, field instructions and link targets are cut at
+ * fixed caps.
  */
 #include <stdbool.h>
 #include <string.h>
 
 #include "charset.h"
 #include "core.h"
+#include "rtf_field.h"
+#include "rtf_list.h"
 #include "utf.h"
 
 #define RTF_STEP ((size_t)64 * 1024)
@@ -29,6 +41,9 @@
 #define RTF_META_CAP 1024u
 #define RTF_MAX_FONTS 4096u
 #define RTF_DECODERS 4u
+#define RTF_LABEL_CAP 64u   /* a list label ("1.", "iv)", "•") */
+#define RTF_INST_CAP 2048u  /* a field instruction */
+#define RTF_HREF_CAP 2048u  /* a link target */
 
 typedef enum rtf_dest {
     D_BODY = 0,  /* document text */
@@ -36,16 +51,40 @@ typedef enum rtf_dest {
     D_FONTTBL,   /* \fonttbl: font numbers and their charsets */
     D_INFO,      /* \info: only the children below are read */
     D_META,      /* an \info child: its text is metadata */
+    D_LABEL,     /* \listtext, \pntext: the paragraph's list label */
+    D_FLDINST,   /* \fldinst: a field instruction */
+    D_LISTTABLE, /* \listtable */
+    D_LISTOVR,   /* \listoverridetable */
+    D_PN,        /* \pn: old-style numbering of the paragraph */
 } rtf_dest;
 
 typedef struct rtf_group {
     uint8_t dest;
     uint8_t meta;      /* D_META: index in meta_keys */
     uint8_t section;   /* 1 + pith_section_kind when this group opened a SECTION, else 0 */
+    uint8_t sec_live;  /* that SECTION was emitted (on its first text: Word writes empty
+                        * headers and footers, which would be empty events) */
+    uint8_t link;      /* this group is the \fldrslt of a HYPERLINK */
+    uint8_t resume;    /* SECTION groups: opened inside a paragraph, which goes on after */
+    uint8_t list_base; /* SECTION groups: st->list_base outside the section */
     uint32_t uc;       /* \ucN: fallback characters after \uN */
     uint32_t flags;    /* PITH_TEXT_* */
     int32_t font;      /* \fN, -1 for none */
+    /* paragraph list properties, reset by \pard */
+    int32_t ls;        /* \lsN, 0 for none */
+    int32_t li;        /* \liN: the left indent (twips), which shows the nesting */
+    uint8_t ilvl;      /* \ilvlN */
+    uint8_t pn;        /* rtf_pn */
+    uint8_t pn_level;  /* \pnlvlN - 1 */
 } rtf_group;
+
+/* A list open in the output: its LIST and the ITEM inside it are both open. */
+typedef struct rtf_open_list {
+    int32_t key;       /* \ls, -1 for \pn or a bare label */
+    int32_t indent;    /* nesting measure: \li, else 360 twips a level */
+    bool ordered;
+    uint32_t start, count;
+} rtf_open_list;
 
 typedef struct rtf_font { int32_t num; uint16_t cp; } rtf_font;
 
@@ -87,6 +126,27 @@ typedef struct rtf_state {
     /* blocks */
     bool intbl;              /* the current paragraph is in a table (\intbl, reset by \pard) */
     bool in_para, in_table, in_row, in_cell, cell_text, cell_break;
+    bool in_item;            /* the current paragraph is the open ITEM of open[nopen - 1] */
+    bool resume;             /* the paragraph goes on after a footnote: no new item */
+    bool sec_pending;        /* a section group is open and its SECTION not yet emitted */
+
+    /* lists */
+    rtf_lists lists;
+    rtf_open_list open[RTF_LIST_LEVELS];
+    uint32_t nopen;
+    uint32_t list_base;      /* open[0..list_base) belong outside the current section */
+    char label[RTF_LABEL_CAP];
+    uint32_t nlabel;
+    bool has_label;          /* a \listtext/\pntext was read for the coming paragraph */
+
+    /* fields */
+    char inst[RTF_INST_CAP];
+    uint32_t ninst;
+    char href[RTF_HREF_CAP]; /* the target of the link being emitted (events point here) */
+    uint32_t nhref;
+    bool href_ready;         /* a HYPERLINK instruction was read: the next \fldrslt links */
+    bool link_want;          /* inside a linking \fldrslt: text goes in a LINK */
+    bool link_open;          /* the LINK event is open */
 } rtf_state;
 
 /* MARK: - Code pages */
@@ -190,15 +250,155 @@ static pith_status end_table(pith_doc *doc, rtf_state *st)
     return s;
 }
 
+static pith_status link_close(pith_doc *doc, rtf_state *st)
+{
+    if (!st->link_open) return PITH_OK;
+    st->link_open = false;
+    return pith_emit_end(doc, PITH_EV_LINK);
+}
+
+/* The innermost open list ends: its ITEM, then the LIST. */
+static pith_status list_pop(pith_doc *doc, rtf_state *st)
+{
+    st->nopen--;
+    pith_status s = pith_emit_end(doc, PITH_EV_ITEM);
+    return s == PITH_OK ? pith_emit_end(doc, PITH_EV_LIST) : s;
+}
+
+static pith_status lists_close(pith_doc *doc, rtf_state *st)
+{
+    pith_status s = PITH_OK;
+    while (st->nopen > st->list_base && s == PITH_OK) s = list_pop(doc, st);
+    st->in_item = false;
+    return s;
+}
+
+static void label_clear(rtf_state *st)
+{
+    st->nlabel = 0;
+    st->has_label = false;
+}
+
+/* The label without the tab and spaces around it (Word writes "1.\tab"). */
+static pith_str label_trimmed(const rtf_state *st)
+{
+    uint32_t a = 0, b = (uint32_t)pith_utf8_valid_prefix((const uint8_t *)st->label, st->nlabel);
+    while (a < b && (st->label[a] == ' ' || st->label[a] == '\t')) a++;
+    while (b > a && (st->label[b - 1] == ' ' || st->label[b - 1] == '\t')) b--;
+    pith_str r = {st->label + a, b - a};
+    return r;
+}
+
+static bool is_list_para(const rtf_state *st)
+{
+    return st->cur.ls > 0 || st->cur.pn != RTF_PN_NONE || st->has_label;
+}
+
+/* The paragraph about to start is a list item: close deeper lists and lists of another kind
+ * at its level, continue the open list when the item is its next one (an ordered list's
+ * number must follow on), else open a list nested in the enclosing item. Nesting follows the
+ * left indent, as the reader sees it, not \ilvl: Word nests items of one list (\ls4, level
+ * 0, indented 1440) inside another's (\ls1, level 1, indented 1080), as
+ * tika__testRTFListMicrosoftWord.rtf does; \ilvl decides only when there is no \li. */
+static pith_status list_item(pith_doc *doc, rtf_state *st)
+{
+    const rtf_group *g = &st->cur;
+    bool old_style = g->ls <= 0 && g->pn != RTF_PN_NONE;
+    uint32_t level = old_style ? g->pn_level : g->ilvl;
+    if (level >= RTF_LIST_LEVELS) level = RTF_LIST_LEVELS - 1;
+    pith_str lab = label_trimmed(st);
+    uint32_t number = RTF_LIST_NO_NUMBER;
+    /* the classification looks the list up through both tables */
+    pith_status s = pith_work(doc, 1u + st->lists.novr + st->lists.ndefs);
+    if (s != PITH_OK) return s;
+    rtf_label_kind kind = rtf_lists_classify(&st->lists, g->ls, level, (rtf_pn)g->pn, lab.p,
+                                             lab.n, &number);
+    bool ordered = kind == RTF_LABEL_NUMBER;
+    int32_t key = g->ls > 0 ? g->ls : -1;
+    int32_t indent = g->li > 0 ? g->li : (int32_t)level * 360;
+    while (s == PITH_OK && st->nopen > st->list_base && st->open[st->nopen - 1].indent > indent)
+        s = list_pop(doc, st);
+    if (s != PITH_OK) return s;
+    bool goes_on = false;
+    rtf_open_list *top = st->nopen > st->list_base ? &st->open[st->nopen - 1] : NULL;
+    if (!top && st->nopen == RTF_LIST_LEVELS) {
+        /* a section's list inside items nested as deep as they go: a paragraph */
+        label_clear(st);
+        st->in_para = true;
+        return pith_emit_begin(doc, PITH_EV_PARAGRAPH, NULL);
+    }
+    if (top && (top->indent == indent || st->nopen == RTF_LIST_LEVELS)) {
+        goes_on = top->key == key && top->ordered == ordered &&
+                  (!ordered || number == RTF_LIST_NO_NUMBER ||
+                   number == top->start + top->count);
+        if (goes_on) {
+            top->count++;
+            s = pith_emit_end(doc, PITH_EV_ITEM);
+        } else {
+            s = list_pop(doc, st);
+        }
+    }
+    if (s == PITH_OK && !goes_on) {
+        /* a full stack had its top popped just above: room left */
+        pith_ev_list l = {ordered ? 1u : 0u,
+                          ordered && number != RTF_LIST_NO_NUMBER ? number : 1u};
+        st->open[st->nopen++] = (rtf_open_list){key, indent, ordered, l.start, 1};
+        s = pith_emit_begin(doc, PITH_EV_LIST, &l);
+    }
+    if (s != PITH_OK) return s;
+    pith_ev_item it = {-1};
+    if ((s = pith_emit_begin(doc, PITH_EV_ITEM, &it)) != PITH_OK) return s;
+    st->in_item = true;
+    if (kind == RTF_LABEL_TEXT && lab.n > 0 &&
+        (s = pith_emit_text(doc, lab.p, lab.n, 0)) == PITH_OK)
+        s = pith_emit_text(doc, " ", 1, 0);
+    label_clear(st);
+    return s;
+}
+
+/* A list label where no list can be (a table cell): its text, bullets left out. */
+static pith_status label_as_text(pith_doc *doc, rtf_state *st)
+{
+    pith_str lab = label_trimmed(st);
+    uint32_t number = 0;
+    pith_status s = pith_work(doc, 1u + st->lists.novr + st->lists.ndefs);
+    if (s != PITH_OK) return s;
+    rtf_label_kind kind = rtf_lists_classify(&st->lists, st->cur.ls, st->cur.ilvl,
+                                             (rtf_pn)st->cur.pn, lab.p, lab.n, &number);
+    if (kind != RTF_LABEL_BULLET && lab.n > 0 &&
+        (s = pith_emit_text(doc, lab.p, lab.n, 0)) == PITH_OK)
+        s = pith_emit_text(doc, " ", 1, 0);
+    label_clear(st);
+    return s;
+}
+
+/* The SECTION whose group the text is in goes out on its first text: the nearest group that
+ * opened one (a search bounded by the stack, once per section). */
+static pith_status section_begin(pith_doc *doc, rtf_state *st)
+{
+    st->sec_pending = false;
+    rtf_group *g = &st->cur;
+    for (uint32_t d = st->depth; !g->section && d > 0; d--) g = &st->stack[d - 1];
+    if (!g->section || g->sec_live) return PITH_OK;
+    g->sec_live = 1;
+    pith_ev_section sec = {(pith_section_kind)(g->section - 1)};
+    return pith_emit_begin(doc, PITH_EV_SECTION, &sec);
+}
+
 /* Text is about to go out: the block it belongs to is open. */
 static pith_status ensure_block(pith_doc *doc, rtf_state *st)
 {
     pith_status s = PITH_OK;
+    if (st->sec_pending && (s = section_begin(doc, st)) != PITH_OK) return s;
     if (st->intbl) {
+        if (st->in_para || st->nopen || !st->in_table || !st->in_row || !st->in_cell) {
+            if ((s = link_close(doc, st)) != PITH_OK) return s;
+        }
         if (st->in_para) {
             st->in_para = false;
             if ((s = pith_emit_end(doc, PITH_EV_PARAGRAPH)) != PITH_OK) return s;
         }
+        if (st->nopen && (s = lists_close(doc, st)) != PITH_OK) return s;
         if (!st->in_table && (s = pith_emit_begin(doc, PITH_EV_TABLE, NULL)) != PITH_OK)
             return s;
         st->in_table = true;
@@ -213,20 +413,41 @@ static pith_status ensure_block(pith_doc *doc, rtf_state *st)
         if (st->cell_break && st->cell_text) s = pith_emit_leaf(doc, PITH_EV_BREAK, NULL);
         st->cell_break = false;
         st->cell_text = true;
+        if (s == PITH_OK && st->has_label) s = label_as_text(doc, st);
         return s;
     }
-    if (st->in_table && (s = end_table(doc, st)) != PITH_OK) return s;
-    if (!st->in_para) {
-        st->in_para = true;
-        s = pith_emit_begin(doc, PITH_EV_PARAGRAPH, NULL);
+    if (st->in_table) {
+        if ((s = link_close(doc, st)) != PITH_OK || (s = end_table(doc, st)) != PITH_OK) return s;
     }
+    if (st->in_para || st->in_item) return PITH_OK;
+    if ((s = link_close(doc, st)) != PITH_OK) return s;
+    if (st->resume && st->nopen > st->list_base) {
+        /* an item's text after its footnote: a paragraph in the item */
+        st->in_para = true;
+        return pith_emit_begin(doc, PITH_EV_PARAGRAPH, NULL);
+    }
+    if (is_list_para(st) && !st->resume) return list_item(doc, st);
+    if ((s = lists_close(doc, st)) != PITH_OK) return s;
+    st->in_para = true;
+    s = pith_emit_begin(doc, PITH_EV_PARAGRAPH, NULL);
+    if (s == PITH_OK && st->has_label) s = label_as_text(doc, st);
     return s;
+}
+
+/* ensure_block, then the LINK when the text is a hyperlink's result. */
+static pith_status ensure_inline(pith_doc *doc, rtf_state *st)
+{
+    pith_status s = ensure_block(doc, st);
+    if (s != PITH_OK || !st->link_want || st->link_open) return s;
+    pith_ev_link l = {{st->href, st->nhref}};
+    st->link_open = true;
+    return pith_emit_begin(doc, PITH_EV_LINK, &l);
 }
 
 static pith_status flush_text(pith_doc *doc, rtf_state *st)
 {
     if (st->ntext == 0) return PITH_OK;
-    pith_status s = ensure_block(doc, st);
+    pith_status s = ensure_inline(doc, st);
     if (s == PITH_OK) s = pith_emit_text(doc, st->text, st->ntext, st->text_flags);
     st->ntext = 0;
     return s;
@@ -237,6 +458,14 @@ static pith_status put_utf8(pith_doc *doc, rtf_state *st, const char *s, size_t 
 {
     if (st->cur.dest == D_META) {
         for (size_t i = 0; i < n && st->nmeta < RTF_META_CAP; i++) st->meta[st->nmeta++] = s[i];
+        return PITH_OK;
+    }
+    if (st->cur.dest == D_LABEL) {
+        for (size_t i = 0; i < n && st->nlabel < RTF_LABEL_CAP; i++) st->label[st->nlabel++] = s[i];
+        return PITH_OK;
+    }
+    if (st->cur.dest == D_FLDINST) {
+        for (size_t i = 0; i < n && st->ninst < RTF_INST_CAP; i++) st->inst[st->ninst++] = s[i];
         return PITH_OK;
     }
     if (st->cur.dest != D_BODY) return PITH_OK;
@@ -250,7 +479,7 @@ static pith_status put_utf8(pith_doc *doc, rtf_state *st, const char *s, size_t 
         st->text_flags = st->cur.flags;
     }
     if (n > RTF_TEXT_CAP) {  /* cannot happen with the callers' pieces, but stay safe */
-        if ((r = ensure_block(doc, st)) != PITH_OK) return r;
+        if ((r = ensure_inline(doc, st)) != PITH_OK) return r;
         return pith_emit_text(doc, s, n, st->cur.flags);
     }
     memcpy(st->text + st->ntext, s, n);
@@ -293,7 +522,9 @@ static pith_status put_byte(pith_doc *doc, rtf_state *st, uint8_t b)
         st->skip--;
         return PITH_OK;
     }
-    if (st->cur.dest != D_BODY && st->cur.dest != D_META) return PITH_OK;
+    if (st->cur.dest != D_BODY && st->cur.dest != D_META && st->cur.dest != D_LABEL &&
+        st->cur.dest != D_FLDINST)
+        return PITH_OK;
     if (b < 0x80 && st->nraw == 0) return put_cp(doc, st, b);
     uint32_t cp = current_cp(st);
     if (st->nraw > 0 && cp != st->raw_cp && (s = flush_raw(doc, st, true)) != PITH_OK) return s;
@@ -317,25 +548,36 @@ static pith_status par(pith_doc *doc, rtf_state *st)
     pith_status s = flush_raw(doc, st, true);
     trim_text(st);
     if (s == PITH_OK) s = flush_text(doc, st);
+    if (s == PITH_OK) s = link_close(doc, st);  /* reopened in the next paragraph */
     if (s != PITH_OK) return s;
+    st->resume = false;
     if (st->intbl) {
         if (st->in_cell) st->cell_break = true;  /* a paragraph inside a cell */
+        label_clear(st);
         return PITH_OK;
     }
     if (st->in_table && (s = end_table(doc, st)) != PITH_OK) return s;
     if (st->in_para) {
         st->in_para = false;
         s = pith_emit_end(doc, PITH_EV_PARAGRAPH);
+    } else if (!st->in_item && st->has_label && !st->in_table) {
+        /* an item with no text still shows its label */
+        if (st->sec_pending) s = section_begin(doc, st);
+        if (s == PITH_OK) s = list_item(doc, st);
     }
+    st->in_item = false;  /* the ITEM stays open: a deeper list may nest in it */
+    label_clear(st);
     return s;
 }
 
+/* Every block ends: before a section, at the end of the document. */
 static pith_status close_blocks(pith_doc *doc, rtf_state *st)
 {
     bool tbl = st->intbl;
     st->intbl = false;
     pith_status s = par(doc, st);
     if (s == PITH_OK) s = end_table(doc, st);
+    if (s == PITH_OK) s = lists_close(doc, st);
     st->intbl = tbl;
     return s;
 }
@@ -345,7 +587,8 @@ static pith_status close_blocks(pith_doc *doc, rtf_state *st)
 typedef enum rtf_act {
     A_SKIPDEST, A_FONTTBL, A_INFO, A_META, A_PAR, A_LINE, A_TAB, A_CHAR, A_UC, A_U, A_BIN,
     A_ANSICPG, A_F, A_FCHARSET, A_B, A_I, A_STRIKE, A_V, A_PLAIN, A_PARD, A_INTBL, A_CELL,
-    A_ROW, A_SECTION, A_IGNORE,
+    A_ROW, A_SECTION, A_IGNORE, A_LISTTEXT, A_LS, A_ILVL, A_PN, A_FLDINST, A_FLDRSLT,
+    A_LISTTABLE, A_LISTOVR, A_LI,
 } rtf_act;
 
 typedef struct rtf_word { const char *name; uint8_t act; uint32_t arg; } rtf_word;
@@ -354,44 +597,45 @@ typedef struct rtf_word { const char *name; uint8_t act; uint32_t arg; } rtf_wor
 static const rtf_word words[] = {
     {"aftnsep", A_SKIPDEST, 0}, {"aftnsepc", A_SKIPDEST, 0}, {"annotation", A_SKIPDEST, 0},
     {"ansicpg", A_ANSICPG, 0}, {"atnauthor", A_SKIPDEST, 0}, {"atnid", A_SKIPDEST, 0},
-    {"author", A_META, 2}, {"b", A_B, 0}, {"background", A_SKIPDEST, 0},
-    {"bin", A_BIN, 0}, {"bkmkend", A_SKIPDEST, 0}, {"bkmkstart", A_SKIPDEST, 0},
-    {"bullet", A_CHAR, 0x2022}, {"buptim", A_SKIPDEST, 0}, {"category", A_SKIPDEST, 0},
-    {"cell", A_CELL, 0}, {"colortbl", A_SKIPDEST, 0}, {"comment", A_META, 5},
-    {"company", A_META, 4}, {"creatim", A_SKIPDEST, 0}, {"datafield", A_SKIPDEST, 0},
-    {"datastore", A_SKIPDEST, 0}, {"doccomm", A_META, 5}, {"docvar", A_SKIPDEST, 0},
-    {"emdash", A_CHAR, 0x2014}, {"emspace", A_CHAR, 0x2003}, {"endash", A_CHAR, 0x2013},
-    {"enspace", A_CHAR, 0x2002}, {"f", A_F, 0}, {"falt", A_SKIPDEST, 0},
-    {"fcharset", A_FCHARSET, 0}, {"ffdeftext", A_SKIPDEST, 0}, {"ffentrymcr", A_SKIPDEST, 0},
-    {"ffexitmcr", A_SKIPDEST, 0}, {"ffformat", A_SKIPDEST, 0}, {"ffhelptext", A_SKIPDEST, 0},
-    {"ffl", A_SKIPDEST, 0}, {"ffname", A_SKIPDEST, 0}, {"ffstattext", A_SKIPDEST, 0},
-    {"fldinst", A_SKIPDEST, 0}, {"fonttbl", A_FONTTBL, 0},
+    {"author", A_META, 2}, {"b", A_B, 0}, {"background", A_SKIPDEST, 0}, {"bin", A_BIN, 0},
+    {"bkmkend", A_SKIPDEST, 0}, {"bkmkstart", A_SKIPDEST, 0}, {"bullet", A_CHAR, 0x2022},
+    {"buptim", A_SKIPDEST, 0}, {"category", A_SKIPDEST, 0}, {"cell", A_CELL, 0},
+    {"colortbl", A_SKIPDEST, 0}, {"comment", A_META, 5}, {"company", A_META, 4},
+    {"creatim", A_SKIPDEST, 0}, {"datafield", A_SKIPDEST, 0}, {"datastore", A_SKIPDEST, 0},
+    {"doccomm", A_META, 5}, {"docvar", A_SKIPDEST, 0}, {"emdash", A_CHAR, 0x2014},
+    {"emspace", A_CHAR, 0x2003}, {"endash", A_CHAR, 0x2013}, {"enspace", A_CHAR, 0x2002},
+    {"f", A_F, 0}, {"falt", A_SKIPDEST, 0}, {"fcharset", A_FCHARSET, 0},
+    {"ffdeftext", A_SKIPDEST, 0}, {"ffentrymcr", A_SKIPDEST, 0}, {"ffexitmcr", A_SKIPDEST, 0},
+    {"ffformat", A_SKIPDEST, 0}, {"ffhelptext", A_SKIPDEST, 0}, {"ffl", A_SKIPDEST, 0},
+    {"ffname", A_SKIPDEST, 0}, {"ffstattext", A_SKIPDEST, 0}, {"fldinst", A_FLDINST, 0},
+    {"fldrslt", A_FLDRSLT, 0}, {"fonttbl", A_FONTTBL, 0},
     {"footer", A_SECTION, PITH_SECTION_FOOTER}, {"footerf", A_SECTION, PITH_SECTION_FOOTER},
     {"footerl", A_SECTION, PITH_SECTION_FOOTER}, {"footerr", A_SECTION, PITH_SECTION_FOOTER},
     {"footnote", A_SECTION, PITH_SECTION_FOOTNOTE}, {"formfield", A_SKIPDEST, 0},
     {"ftncn", A_SKIPDEST, 0}, {"ftnsep", A_SKIPDEST, 0}, {"ftnsepc", A_SKIPDEST, 0},
     {"generator", A_SKIPDEST, 0}, {"header", A_SECTION, PITH_SECTION_HEADER},
     {"headerf", A_SECTION, PITH_SECTION_HEADER}, {"headerl", A_SECTION, PITH_SECTION_HEADER},
-    {"headerr", A_SECTION, PITH_SECTION_HEADER}, {"i", A_I, 0}, {"info", A_INFO, 0},
-    {"intbl", A_INTBL, 0}, {"keywords", A_META, 3}, {"latentstyles", A_SKIPDEST, 0},
-    {"ldblquote", A_CHAR, 0x201C}, {"line", A_LINE, 0}, {"listoverridetable", A_SKIPDEST, 0},
-    {"listpicture", A_SKIPDEST, 0}, {"listtable", A_SKIPDEST, 0}, {"lquote", A_CHAR, 0x2018},
-    {"mmathPr", A_SKIPDEST, 0}, {"nestcell", A_CHAR, ' '}, {"nestrow", A_CHAR, ' '},
-    {"nesttableprops", A_SKIPDEST, 0}, {"nonesttables", A_SKIPDEST, 0},
+    {"headerr", A_SECTION, PITH_SECTION_HEADER}, {"i", A_I, 0}, {"ilvl", A_ILVL, 0},
+    {"info", A_INFO, 0}, {"intbl", A_INTBL, 0}, {"keywords", A_META, 3},
+    {"latentstyles", A_SKIPDEST, 0}, {"ldblquote", A_CHAR, 0x201C}, {"li", A_LI, 0},
+    {"line", A_LINE, 0}, {"listoverridetable", A_LISTOVR, 0}, {"listpicture", A_SKIPDEST, 0},
+    {"listtable", A_LISTTABLE, 0}, {"listtext", A_LISTTEXT, 0}, {"lquote", A_CHAR, 0x2018},
+    {"ls", A_LS, 0}, {"mmathPr", A_SKIPDEST, 0}, {"nestcell", A_CHAR, ' '},
+    {"nestrow", A_CHAR, ' '}, {"nesttableprops", A_SKIPDEST, 0}, {"nonesttables", A_SKIPDEST, 0},
     {"nonshppict", A_SKIPDEST, 0}, {"objclass", A_SKIPDEST, 0}, {"objdata", A_SKIPDEST, 0},
     {"objname", A_SKIPDEST, 0}, {"oldcprops", A_SKIPDEST, 0}, {"oldpprops", A_SKIPDEST, 0},
     {"oldsprops", A_SKIPDEST, 0}, {"oldtprops", A_SKIPDEST, 0}, {"operator", A_SKIPDEST, 0},
     {"page", A_PAR, 0}, {"panose", A_SKIPDEST, 0}, {"par", A_PAR, 0}, {"pard", A_PARD, 0},
-    {"pgdsctbl", A_SKIPDEST, 0}, {"pict", A_SKIPDEST, 0}, {"plain", A_PLAIN, 0},
-    {"printim", A_SKIPDEST, 0}, {"private", A_SKIPDEST, 0}, {"protusertbl", A_SKIPDEST, 0},
-    {"pxe", A_SKIPDEST, 0}, {"rdblquote", A_CHAR, 0x201D}, {"revtbl", A_SKIPDEST, 0},
-    {"revtim", A_SKIPDEST, 0}, {"row", A_ROW, 0}, {"rquote", A_CHAR, 0x2019},
-    {"rsidtbl", A_SKIPDEST, 0}, {"sect", A_PAR, 0}, {"shpinst", A_SKIPDEST, 0},
-    {"sn", A_SKIPDEST, 0}, {"sp", A_SKIPDEST, 0}, {"strike", A_STRIKE, 0},
-    {"stylesheet", A_SKIPDEST, 0}, {"subject", A_META, 1}, {"sv", A_SKIPDEST, 0},
-    {"tab", A_TAB, 0}, {"tc", A_SKIPDEST, 0}, {"template", A_SKIPDEST, 0},
-    {"themedata", A_SKIPDEST, 0}, {"title", A_META, 0}, {"txe", A_SKIPDEST, 0},
-    {"u", A_U, 0}, {"uc", A_UC, 0}, {"userprops", A_SKIPDEST, 0}, {"v", A_V, 0},
+    {"pgdsctbl", A_SKIPDEST, 0}, {"pict", A_SKIPDEST, 0}, {"plain", A_PLAIN, 0}, {"pn", A_PN, 0},
+    {"pntext", A_LISTTEXT, 0}, {"printim", A_SKIPDEST, 0}, {"private", A_SKIPDEST, 0},
+    {"protusertbl", A_SKIPDEST, 0}, {"pxe", A_SKIPDEST, 0}, {"rdblquote", A_CHAR, 0x201D},
+    {"revtbl", A_SKIPDEST, 0}, {"revtim", A_SKIPDEST, 0}, {"row", A_ROW, 0},
+    {"rquote", A_CHAR, 0x2019}, {"rsidtbl", A_SKIPDEST, 0}, {"sect", A_PAR, 0},
+    {"shpinst", A_SKIPDEST, 0}, {"sn", A_SKIPDEST, 0}, {"sp", A_SKIPDEST, 0},
+    {"strike", A_STRIKE, 0}, {"stylesheet", A_SKIPDEST, 0}, {"subject", A_META, 1},
+    {"sv", A_SKIPDEST, 0}, {"tab", A_TAB, 0}, {"tc", A_SKIPDEST, 0}, {"template", A_SKIPDEST, 0},
+    {"themedata", A_SKIPDEST, 0}, {"title", A_META, 0}, {"txe", A_SKIPDEST, 0}, {"u", A_U, 0},
+    {"uc", A_UC, 0}, {"userprops", A_SKIPDEST, 0}, {"v", A_V, 0},
     {"wgrffmtfilter", A_SKIPDEST, 0}, {"xe", A_SKIPDEST, 0}, {"xmlnstbl", A_SKIPDEST, 0},
 };
 
@@ -411,11 +655,24 @@ static const rtf_word *find_word(const char *name)
 static pith_status open_section(pith_doc *doc, rtf_state *st, uint32_t kind)
 {
     if (st->cur.dest != D_BODY || st->cur.section) return PITH_OK;
-    pith_status s = close_blocks(doc, st);
-    if (s != PITH_OK) return s;
-    pith_ev_section sec = {(pith_section_kind)kind};
+    pith_status s;
+    if ((s = flush_raw(doc, st, true)) != PITH_OK || (s = flush_text(doc, st)) != PITH_OK)
+        return s;
+    uint8_t resume = st->in_para || st->in_item;
+    if (st->in_item && !st->intbl) {
+        /* a footnote in a list item: the SECTION goes in the ITEM, the lists stay open */
+        if ((s = link_close(doc, st)) != PITH_OK) return s;
+        st->in_item = false;
+    } else if ((s = close_blocks(doc, st)) != PITH_OK) {
+        return s;
+    }
+    st->cur.resume = resume;
+    st->cur.list_base = (uint8_t)st->list_base;
+    st->list_base = st->nopen;
     st->cur.section = (uint8_t)(1 + kind);
-    return pith_emit_begin(doc, PITH_EV_SECTION, &sec);
+    st->cur.sec_live = 0;
+    st->sec_pending = true;
+    return PITH_OK;
 }
 
 static pith_status add_font(pith_doc *doc, rtf_state *st, int32_t num, int32_t charset)
@@ -435,6 +692,35 @@ static pith_status add_font(pith_doc *doc, rtf_state *st, int32_t num, int32_t c
     return pith_work(doc, st->nfonts);
 }
 
+/* A control word inside {\*\pn ...} (group g): the old-style numbering of the paragraph,
+ * kept in the group around the destination, which the paragraph's text is in. */
+static void pn_word(rtf_state *st, rtf_group *dst, const char *name, bool has_arg, int32_t arg)
+{
+    rtf_group *g = st->overflow || st->depth == 0 ? dst : &st->stack[st->depth - 1];
+    if (strcmp(name, "pn") == 0) {
+        g->pn = RTF_PN_NONE;
+        g->pn_level = 0;
+    } else if (strcmp(name, "pnlvlblt") == 0) {
+        g->pn = RTF_PN_BULLET;
+        g->pn_level = 0;
+    } else if (strcmp(name, "pnlvlbody") == 0) {
+        g->pn_level = 0;
+        if (g->pn == RTF_PN_NONE) g->pn = RTF_PN_DECIMAL;
+    } else if (strcmp(name, "pnlvl") == 0 && has_arg) {
+        g->pn_level = (uint8_t)(arg >= 1 && arg <= (int32_t)RTF_LIST_LEVELS ? arg - 1 : 0);
+        if (g->pn == RTF_PN_NONE) g->pn = RTF_PN_DECIMAL;
+    } else if (strcmp(name, "pndec") == 0) {
+        if (g->pn != RTF_PN_BULLET) g->pn = RTF_PN_DECIMAL;
+    } else if (strcmp(name, "pnucltr") == 0 || strcmp(name, "pnlcltr") == 0 ||
+               strcmp(name, "pnucrm") == 0 || strcmp(name, "pnlcrm") == 0 ||
+               strcmp(name, "pncard") == 0 || strcmp(name, "pnord") == 0 ||
+               strcmp(name, "pnordt") == 0) {
+        if (g->pn != RTF_PN_BULLET) g->pn = RTF_PN_OTHER;
+    } else if (strcmp(name, "pntxta") == 0 || strcmp(name, "pntxtb") == 0) {
+        dst->dest = D_SKIP;  /* the label's text around the number: \pntext has it whole */
+    }
+}
+
 static pith_status control_word(pith_doc *doc, rtf_state *st, const char *name, bool has_arg,
                                 int32_t arg, bool star)
 {
@@ -445,12 +731,26 @@ static pith_status control_word(pith_doc *doc, rtf_state *st, const char *name, 
         st->skip--;  /* a control word in the \uN fallback counts as one character */
         return PITH_OK;
     }
-    if (star && (!w || w->act != A_SECTION)) {
+    if (star && (!w || !(w->act == A_SECTION || w->act == A_FLDINST || w->act == A_PN ||
+                         w->act == A_LISTTABLE || w->act == A_LISTOVR))) {
         g->dest = D_SKIP;  /* \* destinations this reader does not know */
         return PITH_OK;
     }
-    if (!w) return PITH_OK;
     if (g->dest == D_SKIP) return PITH_OK;
+    if (g->dest == D_LISTTABLE || g->dest == D_LISTOVR) {
+        if (w && w->act == A_SKIPDEST) {  /* \listpicture */
+            g->dest = D_SKIP;
+            return PITH_OK;
+        }
+        return rtf_lists_word(doc, &st->lists,
+                              g->dest == D_LISTTABLE ? RTF_LISTTABLE : RTF_LISTOVERRIDES, name,
+                              has_arg, arg);
+    }
+    if (g->dest == D_PN) {
+        pn_word(st, g, name, has_arg, arg);
+        return PITH_OK;
+    }
+    if (!w) return PITH_OK;
     if (g->dest == D_FONTTBL) {
         if (w->act == A_F) st->fontdef = arg;
         if (w->act == A_FCHARSET && has_arg) s = add_font(doc, st, st->fontdef, arg);
@@ -467,9 +767,10 @@ static pith_status control_word(pith_doc *doc, rtf_state *st, const char *name, 
         }
         return PITH_OK;
     }
-    /* in metadata only characters count; in the body everything */
-    if (g->dest == D_META && w->act != A_U && w->act != A_CHAR && w->act != A_UC &&
-        w->act != A_TAB)
+    /* in metadata, labels and field instructions only characters (and the font that decodes
+     * them) count; in the body everything */
+    if ((g->dest == D_META || g->dest == D_LABEL || g->dest == D_FLDINST) && w->act != A_U &&
+        w->act != A_CHAR && w->act != A_UC && w->act != A_TAB && w->act != A_F)
         return PITH_OK;
     if ((s = flush_raw(doc, st, true)) != PITH_OK) return s;
     switch ((rtf_act)w->act) {
@@ -516,6 +817,43 @@ static pith_status control_word(pith_doc *doc, rtf_state *st, const char *name, 
     case A_PLAIN: g->flags = 0; break;
     case A_PARD:
         if ((s = flush_text(doc, st)) == PITH_OK) st->intbl = false;
+        g->ls = 0;
+        g->li = 0;
+        g->ilvl = 0;
+        g->pn = RTF_PN_NONE;
+        g->pn_level = 0;
+        break;
+    case A_LS: g->ls = has_arg && arg > 0 ? arg : 0; break;
+    case A_LI: g->li = has_arg ? arg : 0; break;
+    case A_ILVL:
+        g->ilvl = (uint8_t)(has_arg && arg > 0 ? (arg < (int32_t)RTF_LIST_LEVELS ? arg
+                                                   : (int32_t)RTF_LIST_LEVELS - 1) : 0);
+        break;
+    case A_PN:
+        pn_word(st, g, "pn", false, 0);
+        g->dest = D_PN;
+        break;
+    case A_LISTTEXT:
+        /* the label of the paragraph that follows: read, then placed by ensure_block */
+        if ((s = flush_text(doc, st)) != PITH_OK) break;
+        g->dest = D_LABEL;
+        st->nlabel = 0;
+        st->has_label = true;
+        break;
+    case A_LISTTABLE: g->dest = D_LISTTABLE; break;
+    case A_LISTOVR: g->dest = D_LISTOVR; break;
+    case A_FLDINST:
+        g->dest = D_FLDINST;
+        st->ninst = 0;
+        st->href_ready = false;
+        break;
+    case A_FLDRSLT:
+        /* a HYPERLINK's result: the text before it goes out unlinked, the rest in a LINK */
+        if (st->href_ready && !st->link_want && (s = flush_text(doc, st)) == PITH_OK) {
+            g->link = 1;
+            st->link_want = true;
+        }
+        st->href_ready = false;
         break;
     case A_INTBL: st->intbl = true; break;
     case A_CELL:
@@ -566,6 +904,9 @@ static pith_status group_open(pith_doc *doc, rtf_state *st)
     }
     st->stack[st->depth++] = st->cur;
     st->cur.section = 0;
+    st->cur.sec_live = 0;
+    st->cur.link = 0;
+    st->cur.resume = 0;
     return PITH_OK;
 }
 
@@ -580,7 +921,8 @@ static pith_status group_close(pith_doc *doc, rtf_state *st)
     }
     if (st->depth == 0) return PITH_OK;  /* an extra '}' (or the end of the document) */
     rtf_group *g = &st->cur;
-    if (g->dest == D_META && g->meta < sizeof meta_keys / sizeof meta_keys[0]) {
+    uint8_t outer = st->stack[st->depth - 1].dest;  /* a destination ends with its own group */
+    if (g->dest == D_META && outer != D_META && g->meta < sizeof meta_keys / sizeof meta_keys[0]) {
         /* the buffer may have cut a sequence: keep the valid prefix */
         uint32_t a = 0, b = (uint32_t)pith_utf8_valid_prefix((const uint8_t *)st->meta, st->nmeta);
         while (a < b && st->meta[a] == ' ') a++;
@@ -589,9 +931,25 @@ static pith_status group_close(pith_doc *doc, rtf_state *st)
         st->nmeta = 0;
         if (s != PITH_OK) return s;
     }
+    if (g->dest == D_FLDINST && outer != D_FLDINST && !st->link_want) {
+        /* the href buffer is free (no link is being emitted): a HYPERLINK fills it */
+        size_t n = pith_utf8_valid_prefix((const uint8_t *)st->inst, st->ninst);
+        st->nhref = (uint32_t)rtf_field_href(st->inst, n, st->href, RTF_HREF_CAP);
+        st->nhref = (uint32_t)pith_utf8_valid_prefix((const uint8_t *)st->href, st->nhref);
+        st->href_ready = st->nhref > 0;
+        st->ninst = 0;
+    }
+    if (g->link) {
+        if ((s = flush_text(doc, st)) != PITH_OK || (s = link_close(doc, st)) != PITH_OK)
+            return s;
+        st->link_want = false;
+    }
     if (g->section) {
         if ((s = close_blocks(doc, st)) != PITH_OK) return s;
-        if ((s = pith_emit_end(doc, PITH_EV_SECTION)) != PITH_OK) return s;
+        if (g->sec_live && (s = pith_emit_end(doc, PITH_EV_SECTION)) != PITH_OK) return s;
+        st->sec_pending = false;
+        st->resume = g->resume;
+        st->list_base = g->list_base;
     }
     if (g->dest == D_BODY && (s = flush_text(doc, st)) != PITH_OK) return s;
     st->cur = st->stack[--st->depth];
@@ -880,10 +1238,12 @@ static pith_status rtf_unit(pith_doc *doc, void *state, uint32_t index)
                       "the input", (unsigned long long)(st->depth + st->overflow));
         if (s != PITH_OK) return s;
     }
+    st->link_want = false;
     while (st->depth > 0 && s == PITH_OK) {
         rtf_group *g = &st->cur;
-        if (g->section && (s = close_blocks(doc, st)) == PITH_OK)
+        if (g->section && (s = close_blocks(doc, st)) == PITH_OK && g->sec_live)
             s = pith_emit_end(doc, PITH_EV_SECTION);
+        if (g->section) st->list_base = g->list_base;
         st->cur = st->stack[--st->depth];
     }
     if (s == PITH_OK) {
