@@ -351,10 +351,24 @@ const isResponse = (v) => !!v && typeof v === 'object' && typeof v.arrayBuffer =
 const isBytes = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v) ||
   (typeof SharedArrayBuffer === 'function' && v instanceof SharedArrayBuffer);
 
+// A view's own buffer, offset and length, read through the built-in getters: a subclass may
+// override `length` or `byteLength`, and a length that is not the view's would size the wasm
+// allocation while set() copies the view's real bytes (a write past the buffer, measured:
+// every later call on the instance then traps). A detached buffer reads as PITH_E_ARG.
+const TYPED = Object.getPrototypeOf(Uint8Array.prototype);
+const getter = (proto, name) => Object.getOwnPropertyDescriptor(proto, name).get;
+const TA_SLOTS = [getter(TYPED, 'buffer'), getter(TYPED, 'byteOffset'), getter(TYPED, 'byteLength')];
+const DV_SLOTS = [getter(DataView.prototype, 'buffer'), getter(DataView.prototype, 'byteOffset'),
+  getter(DataView.prototype, 'byteLength')];
+
 function asU8(v) {
-  if (v instanceof Uint8Array) return v;
-  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-  return new Uint8Array(v);
+  try {
+    if (!ArrayBuffer.isView(v)) return new Uint8Array(v);
+    const slots = v instanceof DataView ? DV_SLOTS : TA_SLOTS;
+    return new Uint8Array(slots[0].call(v), slots[1].call(v), slots[2].call(v));
+  } catch (e) {
+    throw new PithError('PITH_E_ARG', `input: cannot read the bytes of this ${describe(v)} (a detached buffer?): ${e.message}`, 0, { cause: e });
+  }
 }
 
 const isStreamInput = (v) => isBytes(v) ||
@@ -562,6 +576,9 @@ class Pith {
    *  pith_wasm_input refuses more than the max_input_bytes in the handle's opts, so that
    *  field is set first: the caller's limit, or 0 (the default) when none is known yet. */
   #alloc(rec, n, maxInput = 0) {
+    // pith_wasm_input takes an i32: 2^32 bytes and more would wrap around to a small size
+    const limit = maxInput || DEFAULT_MAX_INPUT;
+    if (n > limit) throw tooLarge(n, limit);
     this.#dv().setUint32(rec.opts + OPTS.max_input_bytes, maxInput, true);
     const ptr = this.#x.pith_wasm_input(rec.h, n);
     if (!ptr) throw this.#error(rec, this.#dv().getUint32(rec.result + RESULT.status, true) || PITH_E_NOMEM);
@@ -613,10 +630,12 @@ class Pith {
         : '';
       throw argError(`input: expected a Uint8Array or an ArrayBuffer, got ${describe(input)}${hint}`);
     }
-    let bytes = asU8(input);
     if (ArrayBuffer.isView(input)) {
       const owned = this.#claim(input);
       if (owned) return owned;
+    }
+    let bytes = asU8(input);
+    if (ArrayBuffer.isView(input)) {
       // A view of wasm memory that is not an input buffer: copy it out first, since the
       // allocation below may grow memory and detach it.
       if (bytes.buffer === this.#memory.buffer) bytes = bytes.slice();
@@ -866,7 +885,14 @@ class Pith {
       if (dv.getUint32(r + RESULT.chunk_flags, true) & CHUNK_END) break;
       const p = dv.getUint32(r + RESULT.chunk_ptr, true);
       // decoded now: the next call reuses the chunk's memory
-      text += dec.decode(this.#u8buf.subarray(p, p + dv.getUint32(r + RESULT.chunk_len, true)));
+      const piece = dec.decode(this.#u8buf.subarray(p, p + dv.getUint32(r + RESULT.chunk_len, true)));
+      try {
+        text += piece;
+      } catch (e) {
+        // past the engine's longest string (V8: 2^29 - 24 UTF-16 units), under max_output_bytes
+        if (!(e instanceof RangeError)) throw e;
+        throw new PithError('PITH_E_LIMIT', `output: more than ${text.length} characters do not fit one JS string (read it with stream())`, 0, { cause: e });
+      }
     }
     const s = this.#summary(rec);
     return { text, format: s.format, mime: s.mime, meta: s.meta, warnings: s.warnings, stats: s.stats, units: s.units };

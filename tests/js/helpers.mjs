@@ -5,13 +5,17 @@
 // saying to run ./setup, unless PITH_SKIP_MISSING_WASM=1 asks to skip those tests instead.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = new URL('../../', import.meta.url);
 export const DIST = new URL('dist/', ROOT);
 export const VARIANTS = ['minimal', 'standard'];
 
-export const wasmUrl = (variant) => new URL(`${variant}/pith.wasm`, DIST);
+/** $PITH_DIST: a folder laid out like dist/ (<variant>/pith.wasm) to take the .wasm files from
+ *  instead, e.g. a build of one's own; the JS entries still come from dist/. */
+const WASM_DIST = process.env.PITH_DIST ? pathToFileURL(process.env.PITH_DIST.replace(/\/?$/, '/')) : DIST;
+
+export const wasmUrl = (variant) => new URL(`${variant}/pith.wasm`, WASM_DIST);
 export const entryUrl = (variant) => new URL(`${variant}/pith.mjs`, DIST);
 
 const SKIP_MISSING = process.env.PITH_SKIP_MISSING_WASM === '1';
@@ -36,7 +40,7 @@ export async function entry(variant) {
 export async function loadVariant(variant, options) {
   if (!existsSync(wasmUrl(variant))) throw new Error(missingMessage(variant));
   const { load } = await entry(variant);
-  return load(options);
+  return load(process.env.PITH_DIST ? { wasm: wasmUrl(variant), ...options } : options);
 }
 
 export function wasmBytes(variant) {
