@@ -1,11 +1,19 @@
-/* entities.c: named and numeric character references (see entities.h for the table format and
- * the matching rules; WHATWG HTML §13.2.5.72 named, §13.2.5.73-80 numeric).
+/* entities.c: named and numeric character references (see entities.h for the matching rules,
+ * tools/gen_entities.py for the table format; WHATWG HTML §13.2.5.72 named, §13.2.5.73-80
+ * numeric).
  *
- * A lookup costs a binary search over the block heads (133 of them: 8 comparisons) and a walk
- * through one block of at most 16 front-coded entries, each rebuilt into a 32-byte buffer. The
- * legacy names are at most 6 bytes, so the no-semicolon fallback tries at most 6 lookups.
- * Bounds: names longer than the longest in the table are rejected before any lookup; nothing
- * reads outside [s, s+n) or the tables.
+ * A lookup costs a binary search over the block heads its first letter can be in (133 blocks,
+ * 1 to 4 for a letter: 1 or 2 comparisons, each decoding a head only up to its first byte that
+ * differs from the name) and a walk through one block of at most 16 entries, each rebuilt into
+ * a 64-byte buffer from its Huffman-coded suffix (whose symbols are bytes or tokens standing
+ * for several), its value skipped unless it is the one. The legacy names are at most 6 bytes,
+ * so the no-semicolon fallback tries at most 6 lookups. The references most pages use are
+ * matched first from a small list, without the table.
+ * Bounds: names longer than the longest in the table are rejected before any lookup; the bit
+ * reader stops at the end of the names (a damaged table fails to match, it is never read
+ * past), a rebuilt name never passes the buffer, a token expands with a bounded stack (so even
+ * a token naming itself ends), and nothing reads outside [s, s+n). A block, page or second
+ * code point index comes from the table itself, which the generator checked.
  */
 #include "entities.h"
 
@@ -43,98 +51,171 @@ static const struct {
     {"middot", 6, 0xB7},    {"raquo", 5, 0xBB},     {"apos", 4, '\''},    {"bull", 4, 0x2022},
 };
 
-/* One entry decoded at blob[*at]: its name rebuilt in buf (which holds the previous name),
- * its flags and where its value starts. Advances *at past the entry. */
-typedef struct entry {
-    size_t len;
-    uint8_t header;
-    size_t value;
-} entry;
+/* A reader of the names bit stream (most significant bit first): acc holds the next n bits at
+ * its top, refilled a byte at a time. Reading past the end sets bad (and reads zeros). */
+typedef struct bits {
+    const uint8_t *p, *end;
+    uint32_t acc;
+    unsigned n;
+    bool bad;
+} bits;
 
-static void read_entry(size_t *at, uint8_t buf[NAME_BUF], entry *e)
+static bits bits_at_block(size_t block)
 {
-    const uint8_t *b = pith_entity_blob;
-    size_t p = *at;
-    e->header = b[p++];
-    size_t len = e->header & 0x3Fu;
-    for (;;) {
-        uint8_t c = b[p++];
-        if (len < NAME_BUF) buf[len] = c & 0x7Fu;
-        len++;
-        if (c & 0x80u) break;
-    }
-    e->len = len < NAME_BUF ? len : NAME_BUF;
-    e->value = p;
-    /* skip the value: 1 or 2 code points of 1 or 2 UTF-16 units */
-    unsigned cps = (e->header & 0x40u) ? 2u : 1u;
-    for (unsigned k = 0; k < cps; k++) {
-        unsigned hi = b[p];
-        p += (hi >= 0xD8 && hi <= 0xDB) ? 4 : 2;
-    }
-    *at = p;
+    bits r = {pith_entity_names + pith_entity_blocks[block],
+              pith_entity_names + pith_entity_names_len, 0, 0, false};
+    return r;
 }
 
-static uint32_t read_cp(size_t *p)
+/* At least 25 bits in acc, unless the stream ends first. */
+static void refill(bits *r)
 {
-    const uint8_t *b = pith_entity_blob;
-    uint32_t u = (uint32_t)b[*p] << 8 | b[*p + 1];
-    *p += 2;
-    if (u >= 0xD800 && u <= 0xDBFF) {
-        uint32_t lo = (uint32_t)b[*p] << 8 | b[*p + 1];
-        *p += 2;
-        u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+    while (r->n <= 24 && r->p < r->end) {
+        r->acc |= (uint32_t)*r->p++ << (24 - r->n);
+        r->n += 8;
     }
-    return u;
 }
 
-static void fill(const entry *e, pith_entity *out)
+static void consume(bits *r, unsigned len)
 {
-    size_t p = e->value;
-    out->cp[0] = read_cp(&p);
-    out->cp[1] = 0;
-    out->count = 1;
-    if (e->header & 0x40u) {
-        out->cp[1] = read_cp(&p);
-        out->count = 2;
-    }
-    out->semicolon = true;
+    if (len > r->n) r->bad = true;
+    r->acc <<= len;
+    r->n = len > r->n ? 0 : r->n - len;
 }
 
-/* The entry named name[0..n): true with *e filled. */
-static bool find(const uint8_t *name, size_t n, entry *e)
+/* One symbol of a canonical Huffman code: code[0] the longest length L (at most 15), code[1..L]
+ * the count of codes of each length, then the symbols in code order. The canonical decode of
+ * zlib's puff.c, on the next L bits peeked at once. On a code the table does not have it sets
+ * bad and returns 0. */
+static unsigned read_sym(bits *r, const uint8_t *code)
+{
+    unsigned maxlen = code[0];
+    const uint8_t *count = code + 1;
+    unsigned first = 0, index = 0;
+    refill(r);
+    for (unsigned len = 1; len <= maxlen; len++) {
+        uint32_t c = r->acc >> (32 - len);
+        if (c < first + count[len - 1]) {
+            consume(r, len);
+            return count[maxlen + index + c - first];
+        }
+        index += count[len - 1];
+        first = (first + count[len - 1]) << 1;
+    }
+    r->bad = true;
+    return 0;
+}
+
+/* The next 8 bits as a number. */
+static unsigned read_byte(bits *r)
+{
+    refill(r);
+    unsigned v = r->acc >> 24;
+    consume(r, 8);
+    return v;
+}
+
+/* The bytes of name symbol sym into out[0..room): a symbol below 0x80 is a byte, 0x80 + i is
+ * token i, a pair of symbols (byte-pair coding, tools/gen_entities.py). Returns how many bytes,
+ * or room + 1 when they do not fit (or the token is damaged). */
+static size_t expand(unsigned sym, uint8_t *out, size_t room)
+{
+    uint8_t stack[NAME_BUF];
+    size_t top = 0, n = 0;
+    stack[top++] = (uint8_t)sym;
+    while (top > 0) {
+        unsigned s = stack[--top];
+        if (s < 0x80) {
+            if (n == room) return room + 1;
+            out[n++] = (uint8_t)s;
+            continue;
+        }
+        s -= 0x80;
+        if (s >= pith_entity_token_count || top + 2 > NAME_BUF) return room + 1;
+        stack[top++] = pith_entity_tokens[2 * s + 1];
+        stack[top++] = pith_entity_tokens[2 * s];
+    }
+    return n;
+}
+
+/* Block `block`'s head (a whole name) against name[0..n), as cmp_name: decoded only up to the
+ * first symbol that differs. */
+static int cmp_head(size_t block, const uint8_t *name, size_t n)
+{
+    bits r = bits_at_block(block);
+    unsigned syms = read_sym(&r, pith_entity_code_length);
+    size_t at = 0;
+    for (unsigned i = 0; i < syms; i++) {
+        uint8_t piece[NAME_BUF];
+        size_t k = expand(read_sym(&r, pith_entity_code_char), piece, NAME_BUF);
+        if (k > NAME_BUF) return 1; /* damaged: no match there */
+        for (size_t j = 0; j < k; j++, at++) {
+            if (at == n) return 1; /* name is a proper prefix of the head */
+            if (piece[j] != name[at]) return piece[j] < name[at] ? -1 : 1;
+        }
+    }
+    return at < n ? -1 : 0;
+}
+
+/* The entry named name[0..n): true with *out filled (semicolon set), *legacy whether the
+ * name is also a reference without its semicolon. */
+static bool find(const uint8_t *name, size_t n, pith_entity *out, bool *legacy)
 {
     if (n == 0 || n > pith_entity_name_max) return false;
-    /* Last block whose head is <= name. A head is a whole name (shared prefix 0). */
-    size_t lo = 0, hi = pith_entity_block_count;
-    uint8_t buf[NAME_BUF];
+    /* Last block whose head is <= name: after the last block whose head starts with an earlier
+     * letter, before the first whose head starts with a later one. Every name starts with a
+     * letter. */
+    unsigned b0 = name[0];
+    unsigned letter = b0 >= 'a' && b0 <= 'z' ? b0 - 'a' + 26 : b0 >= 'A' && b0 <= 'Z' ? b0 - 'A' : 52;
+    if (letter == 52) return false;
+    size_t lo = pith_entity_first[letter], hi = pith_entity_first[letter + 1];
+    if (lo > 0) lo--;
+    if (hi > pith_entity_block_count || lo >= hi) return false;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        size_t at = pith_entity_blocks[mid];
-        read_entry(&at, buf, e);
-        if (cmp_name(buf, e->len, name, n) <= 0)
+        if (cmp_head(mid, name, n) <= 0)
             lo = mid;
         else
             hi = mid;
     }
-    size_t at = pith_entity_blocks[lo];
-    size_t end = lo + 1 < pith_entity_block_count ? pith_entity_blocks[lo + 1] : (size_t)-1;
-    uint32_t left = pith_entity_count - (uint32_t)lo * pith_entity_block_size;
-    uint32_t count = left < pith_entity_block_size ? left : pith_entity_block_size;
-    for (uint32_t k = 0; k < count && at < end; k++) {
-        read_entry(&at, buf, e);
-        int c = cmp_name(buf, e->len, name, n);
-        if (c == 0) return true;
+    bits r = bits_at_block(lo);
+    uint8_t buf[NAME_BUF];
+    size_t len = 0;
+    uint32_t first = (uint32_t)lo * pith_entity_block_size;
+    for (uint32_t k = 0; k < pith_entity_block_size && first + k < pith_entity_count; k++) {
+        /* front coding: keep `shared` bytes of the previous name, then the suffix's symbols */
+        size_t shared = k ? read_sym(&r, pith_entity_code_shared) : 0;
+        size_t syms = read_sym(&r, pith_entity_code_length);
+        if (shared > len) return false;
+        len = shared;
+        for (size_t i = 0; i < syms; i++) {
+            size_t got = expand(read_sym(&r, pith_entity_code_char), buf + len, NAME_BUF - len);
+            if (got > NAME_BUF - len) return false;
+            len += got;
+        }
+        int c = cmp_name(buf, len, name, n);
         if (c > 0) return false; /* sorted: passed it */
+        /* the value: page, low byte, kind (read to skip it when this is not the name) */
+        unsigned page = read_sym(&r, pith_entity_code_page);
+        unsigned low = read_byte(&r);
+        unsigned kind = read_sym(&r, pith_entity_code_kind);
+        if (r.bad) return false;
+        if (c == 0) {
+            out->cp[0] = (uint32_t)pith_entity_pages[page] << 8 | low;
+            out->cp[1] = kind >= 2 ? pith_entity_second[kind - 2] : 0;
+            out->count = kind >= 2 ? 2 : 1;
+            out->semicolon = true;
+            *legacy = kind == 1;
+            return true;
+        }
     }
     return false;
 }
 
 bool pith_entity_lookup(const uint8_t *name, size_t n, pith_entity *out)
 {
-    entry e;
-    if (!name || !find(name, n, &e)) return false;
-    fill(&e, out);
-    return true;
+    bool legacy;
+    return name && find(name, n, out, &legacy);
 }
 
 size_t pith_entity_match(const uint8_t *s, size_t n, pith_entity *out)
@@ -144,7 +225,7 @@ size_t pith_entity_match(const uint8_t *s, size_t n, pith_entity *out)
     /* One past the longest name is enough to know the run is too long for a ';' match. */
     while (run < n && run <= pith_entity_name_max && is_alnum(s[run])) run++;
     if (run == 0) return 0;
-    entry e;
+    bool legacy;
     if (run < n && s[run] == ';') {
         for (size_t h = 0; h < sizeof hot / sizeof hot[0]; h++) {
             if (hot[h].len != run || hot[h].name[0] != s[0] ||
@@ -156,16 +237,12 @@ size_t pith_entity_match(const uint8_t *s, size_t n, pith_entity *out)
             out->semicolon = true;
             return run + 1;
         }
-        if (find(s, run, &e)) {
-            fill(&e, out);
-            return run + 1;
-        }
+        if (find(s, run, out, &legacy)) return run + 1;
     }
     /* No "name;" match: the longest legacy name that begins the run ("&notit;" is "¬it;"). */
     size_t k = run < LEGACY_MAX ? run : LEGACY_MAX;
     for (; k >= 2; k--) {
-        if (find(s, k, &e) && (e.header & 0x80u)) {
-            fill(&e, out);
+        if (find(s, k, out, &legacy) && legacy) {
             out->semicolon = false;
             return k;
         }

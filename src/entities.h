@@ -2,8 +2,9 @@
  * named character references table of §13.5).
  *
  * The table is generated (src/entities_table.c by tools/gen_entities.py, from Python's
- * html.entities.html5): all 2,231 names, stored front-coded in blocks and found by a binary
- * search over the block heads, never a linear scan. Matching follows the tokenizer's "maximum
+ * html.entities.html5; the format is described there): all 2,231 names, front-coded and
+ * Huffman-coded in blocks with their values and found by a binary search over the block heads,
+ * never a linear scan. Matching follows the tokenizer's "maximum
  * match" rule: a name followed by ';' is looked up whole, else the longest of the 106 legacy
  * names (those valid without a semicolon, "amp", "copy", "not" ...) that starts the input.
  * Used by the HTML handler; the XML and Markdown handlers can use the same calls (XML only needs
@@ -22,8 +23,17 @@ extern const uint32_t pith_entity_count;
 extern const uint32_t pith_entity_block_count;
 extern const uint32_t pith_entity_block_size;
 extern const uint32_t pith_entity_name_max;  /* longest name without ';' (31) */
-extern const uint16_t pith_entity_blocks[];
-extern const uint8_t pith_entity_blob[];
+extern const uint32_t pith_entity_names_len;  /* bytes of pith_entity_names */
+extern const uint16_t pith_entity_blocks[];   /* byte offset of each block in the names */
+extern const uint8_t pith_entity_first[];     /* first block of each first letter (A-Z a-z) */
+extern const uint8_t pith_entity_code_shared[], pith_entity_code_length[],
+    pith_entity_code_char[], pith_entity_code_page[],
+    pith_entity_code_kind[];                  /* the canonical Huffman codes */
+extern const uint32_t pith_entity_token_count;
+extern const uint8_t pith_entity_tokens[];    /* token i (symbol 0x80 + i): a pair of symbols */
+extern const uint16_t pith_entity_pages[];    /* code point >> 8 of each page index */
+extern const uint16_t pith_entity_second[];   /* the second code points */
+extern const uint8_t pith_entity_names[];     /* the bit stream of names and values */
 
 /* What a reference stands for. */
 typedef struct pith_entity {

@@ -2,8 +2,9 @@
  *
  * The tables themselves are generated (src/sbcs_tables.c, tools/gen_sbcs.py). Decoding is a
  * table lookup per byte with an ASCII run copied as is; output is bounded by cap. The run form
- * is validated by the generator (runs cover exactly 128 bytes); the expander still stops at
- * 128 entries whatever the data says.
+ * is validated by the generator (runs cover exactly 128 bytes, a page's bases form a chain of
+ * at most 8); the expander still stops at 128 entries and at MAX_CHAIN bases whatever the
+ * data says. Labels are front-coded: a lookup rebuilds each in a buffer (once per document).
  */
 #include "sbcs.h"
 
@@ -20,6 +21,9 @@ static bool is_ascii_space(char c)
 
 static char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
 
+/* Labels are at most 18 bytes ("csisolatincyrillic"); a longer input is no label. */
+#define LABEL_MAX 32u
+
 const pith_sbcs *pith_sbcs_find(const char *label, size_t n)
 {
     if (!label) return NULL;
@@ -28,44 +32,119 @@ const pith_sbcs *pith_sbcs_find(const char *label, size_t n)
         n--;
     }
     while (n > 0 && is_ascii_space(label[n - 1])) n--;
-    if (n == 0) return NULL;
-    const char *l = pith_sbcs_label_names;
-    for (size_t k = 0; *l; k++) {
+    if (n == 0 || n > LABEL_MAX) return NULL;
+    /* Rebuild each front-coded label in buf and compare (once per document: a plain walk). */
+    char buf[LABEL_MAX];
+    size_t len = 0;
+    const uint8_t *l = pith_sbcs_labels;
+    for (uint32_t k = 0; k < pith_sbcs_label_count; k++) {
+        size_t shared = *l++;
+        uint8_t page = *l++;
+        len = shared < len ? shared : len;
+        for (;;) {
+            uint8_t c = *l++;
+            if (len < LABEL_MAX) buf[len++] = (char)(c & 0x7Fu);
+            if (c & 0x80u) break;
+        }
+        if (len != n) continue;
         size_t i = 0;
-        while (i < n && l[i] && ascii_lower(label[i]) == l[i]) i++;
-        if (i == n && l[i] == '\0') return pith_sbcs_pages[pith_sbcs_label_pages[k]];
-        while (*l) l++;
-        l++;
+        while (i < n && ascii_lower(label[i]) == buf[i]) i++;
+        if (i == n) return pith_sbcs_pages[page];
     }
     return NULL;
 }
 
+/* How deep pages stack on their bases (tools/gen_sbcs.py MAX_DEPTH is 8): a chain longer than
+ * this is a damaged table, and its pages decode as U+FFFD. */
+#define MAX_CHAIN 16u
+
+enum { KIND_UP, KIND_SAME, KIND_BASE };
+
+/* The run at cs->runs[*at] (format in tools/gen_sbcs.py): its length, kind and, unless it
+ * copies the base, its first code point; *expect is the code point a run starting there would
+ * continue from. False at the end of the runs or on a run cut short. */
+typedef struct run {
+    uint32_t n, cp, kind;
+} run;
+
+static bool next_run(const pith_sbcs *cs, uint32_t *at, uint32_t *expect, run *r)
+{
+    uint32_t p = *at;
+    if (p >= cs->runs_len) return false;
+    uint8_t h = cs->runs[p++];
+    r->n = (h & 0x3Fu) + 1;
+    r->kind = h >> 6;
+    r->cp = 0;
+    if (r->kind != KIND_BASE) {
+        uint32_t z = 0;
+        for (unsigned shift = 0;; shift += 7) {
+            if (p >= cs->runs_len || shift > 14) return false;
+            uint8_t b = cs->runs[p++];
+            z |= (uint32_t)(b & 0x7Fu) << shift;
+            if (!(b & 0x80u)) break;
+        }
+        /* zigzag: 0, 1, 2, 3 ... are 0, -1, 1, -2 ... */
+        uint32_t d = z >> 1;
+        r->cp = ((z & 1u) ? *expect - d - 1 : *expect + d) & 0xFFFFu;
+        *expect = (r->kind == KIND_SAME ? r->cp : r->cp + r->n - 1) + 1;
+    }
+    *at = p;
+    return true;
+}
+
+/* Code point i of a run of kind UP or SAME. */
+static uint16_t run_cp(const run *r, uint32_t i)
+{
+    return (uint16_t)(r->kind == KIND_SAME ? r->cp : r->cp + i);
+}
+
 void pith_sbcs_expand(const pith_sbcs *cs, uint16_t high[128])
 {
-    if (cs->high) {
-        memcpy(high, cs->high, 128 * sizeof high[0]);
-        return;
+    /* The chain from cs down to its root, then each page's runs laid over its base's table,
+     * root first: a run of kind BASE leaves the base's code points in place. */
+    const pith_sbcs *chain[MAX_CHAIN];
+    uint32_t depth = 0;
+    for (const pith_sbcs *p = cs; p; p = p->base) {
+        if (depth == MAX_CHAIN) {
+            for (uint32_t k = 0; k < 128; k++) high[k] = 0xFFFD;
+            return;
+        }
+        chain[depth++] = p;
     }
-    size_t k = 0;
-    for (uint32_t r = 0; r + 3 <= cs->runs_len && k < 128; r += 3) {
-        uint32_t n = (cs->runs[r] & 0x7Fu) + 1;
-        uint32_t cp = cs->runs[r + 1] | (uint32_t)cs->runs[r + 2] << 8;
-        bool same = cs->runs[r] & 0x80u;
-        for (uint32_t i = 0; i < n && k < 128; i++) high[k++] = (uint16_t)(same ? cp : cp + i);
+    for (uint32_t k = 0; k < 128; k++) high[k] = 0xFFFD;
+    while (depth > 0) {
+        const pith_sbcs *p = chain[--depth];
+        if (p->high) {
+            memcpy(high, p->high, 128 * sizeof high[0]);
+            continue;
+        }
+        uint32_t k = 0, at = 0, expect = 0x80;
+        run r;
+        while (k < 128 && next_run(p, &at, &expect, &r))
+            for (uint32_t i = 0; i < r.n && k < 128; i++, k++)
+                if (r.kind != KIND_BASE) high[k] = run_cp(&r, i);
     }
-    while (k < 128) high[k++] = 0xFFFD;
 }
 
 uint32_t pith_sbcs_decode_slow(const pith_sbcs *cs, uint8_t b)
 {
-    uint32_t at = b - 0x80u, k = 0;
-    for (uint32_t r = 0; r + 3 <= cs->runs_len; r += 3) {
-        uint32_t n = (cs->runs[r] & 0x7Fu) + 1;
-        if (at < k + n) {
-            uint32_t cp = cs->runs[r + 1] | (uint32_t)cs->runs[r + 2] << 8;
-            return (cs->runs[r] & 0x80u) ? cp : cp + (at - k);
+    if (b < 0x80) return b;
+    uint32_t want = b - 0x80u;
+    for (uint32_t depth = 0; cs && depth < MAX_CHAIN; depth++) {
+        if (cs->high) return cs->high[want];
+        uint32_t k = 0, at = 0, expect = 0x80;
+        run r;
+        bool found = false;
+        while (next_run(cs, &at, &expect, &r)) {
+            if (want < k + r.n) {
+                found = true;
+                break;
+            }
+            k += r.n;
         }
-        k += n;
+        if (!found) return 0xFFFD;
+        if (r.kind != KIND_BASE) return run_cp(&r, want - k);
+        cs = cs->base; /* the base page's code point for this byte */
     }
     return 0xFFFD;
 }

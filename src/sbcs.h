@@ -7,7 +7,8 @@
  * a code page leaves undefined is U+FFFD in its table. Every WHATWG single-byte encoding is here
  * (ibm866, ISO-8859-2..16 and 8-I, KOI8-R/U, macintosh, windows-874 and 1250..1258,
  * x-mac-cyrillic). windows-1252 is a plain table, decoded in place; the others are stored as
- * runs and turned into a table by pith_sbcs_expand when a document needs one. EBCDIC pages
+ * runs, most of them relative to a related page (ISO-8859-2 to windows-1250 ...), and turned
+ * into a table by pith_sbcs_expand when a document needs one. EBCDIC pages
  * (cp500), whose low half is not ASCII, would need a second table for 0x00..0x7F. Labels are
  * matched as WHATWG "get an encoding" does.
  */
@@ -20,8 +21,9 @@
 typedef struct pith_sbcs {
     const char *name;      /* WHATWG name: "windows-1252" */
     const uint16_t *high;  /* 128 code points for bytes 0x80..0xFF, or NULL when stored as runs */
-    const uint8_t *runs;   /* the runs (tools/gen_sbcs.py) when high is NULL */
+    const uint8_t *runs;   /* the runs (format in tools/gen_sbcs.py) when high is NULL */
     uint32_t runs_len;
+    const struct pith_sbcs *base; /* the page the runs copy from where they say so, or NULL */
 } pith_sbcs;
 
 /* Generated (src/sbcs_tables.c). */
@@ -30,10 +32,11 @@ extern const pith_sbcs pith_sbcs_windows_1252;
 extern const pith_sbcs pith_sbcs_windows_1251, pith_sbcs_koi8_r, pith_sbcs_ibm866,
     pith_sbcs_windows_1256, pith_sbcs_windows_1255, pith_sbcs_windows_1253, pith_sbcs_windows_874;
 extern const pith_sbcs *const pith_sbcs_pages[];  /* every page, NULL-terminated */
-/* The WHATWG labels, lowercase, each NUL-terminated, an empty one last; label i names page
- * pith_sbcs_pages[pith_sbcs_label_pages[i]]. */
-extern const char pith_sbcs_label_names[];
-extern const uint8_t pith_sbcs_label_pages[];
+/* The WHATWG labels, lowercase, sorted and front-coded (tools/gen_sbcs.py): per label the bytes
+ * it shares with the previous one, the index of its page in pith_sbcs_pages, then the rest
+ * with bit 7 set on the last byte. */
+extern const uint32_t pith_sbcs_label_count;
+extern const uint8_t pith_sbcs_labels[];
 
 /* The code page a label names (ASCII case-insensitive, surrounding ASCII whitespace ignored,
  * e.g. "ISO-8859-1" or " cp1252"), or NULL when no single-byte page has it. label may be NULL

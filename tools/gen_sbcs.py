@@ -17,11 +17,21 @@ KOI8-RU there: 0xAE and 0xBE are U+045E and U+040E, whatwg/encoding#74; windows-
 to U+05BA, whatwg/encoding#73).
 
 Storage: windows-1252 (the fallback of every text handler, decoded per byte) is a plain table of
-128 uint16. Every other page is a list of runs, 3 bytes each: a byte n (bits 0-6: count - 1,
-bit 7: the run repeats one code point, else it counts up from it) and the first code point,
-uint16 little-endian. ISO and KOI8 pages are mostly long runs, so the 27 pages take about 4 KiB
+128 uint16. Every other page is a list of runs over its 128 bytes, read against a base page
+(another page, chosen by this script as the one it shares most with: windows-1250 for
+ISO-8859-2, KOI8-R for KOI8-U ...; or none). A run is a byte h, bits 0-5 the count - 1 (runs of
+up to 64), bits 6-7 its kind:
+  0 counts up from its first code point      1 repeats its first code point
+  2 the base page's code points at those bytes (nothing follows)
+and for kinds 0 and 1 the first code point, as its difference from the code point expected next
+(0x80 at the start, else one past the last code point of the previous run of kind 0 or 1),
+zigzag-coded (0, -1, 1, -2 ... as 0, 1, 2, 3 ...) in LEB128. Pages are related as a tree rooted
+at windows-1252 and the pages without a base, at most MAX_DEPTH deep. The 27 pages take 2.3 KB
 instead of 7; pith_sbcs_expand turns one into a table when a document needs it.
-Labels are the WHATWG labels of each encoding (lowercase).
+Labels are the WHATWG labels of each encoding (lowercase), sorted and front-coded in one byte
+array: per label, how many leading bytes it shares with the previous one, the index of its page
+in pith_sbcs_pages, then the rest of the label with bit 7 set on its last byte (0.8 KB instead
+of 1.9).
 """
 import codecs
 import sys
@@ -112,31 +122,92 @@ def table(codec, undefined, fix, holes):
     return out
 
 
-def runs(t):
+MAX_DEPTH = 8
+KIND_UP, KIND_SAME, KIND_BASE = 0, 1, 2
+
+
+def zigzag_leb(d):
+    z = d << 1 if d >= 0 else ((-d) << 1) - 1
     out = bytearray()
+    while True:
+        out.append((z & 0x7F) | (0x80 if z > 0x7F else 0))
+        z >>= 7
+        if not z:
+            return out
+
+
+def runs(t, base=None):
+    """The runs of table t against table base (None: no base)."""
+    out = bytearray()
+    expect = 0x80
     i = 0
     while i < 128:
+        j = i
+        if base is not None and t[i] == base[i]:
+            while j < 128 and j - i < 64 and t[j] == base[j]:
+                j += 1
+            out.append(KIND_BASE << 6 | (j - i - 1))
+            i = j
+            continue
         j = i + 1
         if j < 128 and t[j] == t[i]:
-            while j < 128 and t[j] == t[i]:
+            while j < 128 and j - i < 64 and t[j] == t[i]:
                 j += 1
-            out.append(0x80 | (j - i - 1))
+            out.append(KIND_SAME << 6 | (j - i - 1))
         else:
-            while j < 128 and t[j] == t[j - 1] + 1:
+            while (j < 128 and j - i < 64 and t[j] == t[j - 1] + 1
+                   and not (base is not None and t[j] == base[j])):
                 j += 1
-            out.append(j - i - 1)
-        out += t[i].to_bytes(2, "little")
+            out.append(KIND_UP << 6 | (j - i - 1))
+        out += zigzag_leb(t[i] - expect)
+        expect = t[j - 1] + 1
         i = j
     return out
 
 
-def expand(r):
+def expand(r, base=None):
+    """The reader of src/sbcs.c, in Python: the check that the runs decode."""
     t = []
-    for k in range(0, len(r), 3):
-        n = (r[k] & 0x7F) + 1
-        cp = r[k + 1] | r[k + 2] << 8
-        t += [cp] * n if r[k] & 0x80 else list(range(cp, cp + n))
+    expect = 0x80
+    k = 0
+    while k < len(r):
+        n = (r[k] & 0x3F) + 1
+        kind = r[k] >> 6
+        k += 1
+        if kind == KIND_BASE:
+            t += base[len(t):len(t) + n]
+            continue
+        z = shift = 0
+        while True:
+            z |= (r[k] & 0x7F) << shift
+            shift += 7
+            k += 1
+            if not r[k - 1] & 0x80:
+                break
+        cp = expect + (-((z + 1) >> 1) if z & 1 else z >> 1)
+        t += [cp] * n if kind == KIND_SAME else list(range(cp, cp + n))
+        expect = t[-1] + 1
     return t
+
+
+def choose_bases(tables):
+    """{page: base page or None}: each page in turn joins the tree where its runs are shortest
+    (greedy, from windows-1252), within MAX_DEPTH."""
+    base_of = {"windows-1252": None}
+    depth = {"windows-1252": 0}
+    while len(base_of) < len(tables):
+        best = None
+        for name in tables:
+            if name in base_of:
+                continue
+            for b in [None] + [b for b in base_of if depth[b] < MAX_DEPTH]:
+                size = len(runs(tables[name], tables[b] if b else None))
+                if best is None or size < best[0]:
+                    best = (size, name, b)
+        _, name, b = best
+        base_of[name] = b
+        depth[name] = depth[b] + 1 if b else 0
+    return base_of
 
 
 def ident(name):
@@ -149,9 +220,16 @@ def main():
     w(f" * from the codecs of Python {sys.version_info[0]}.{sys.version_info[1]} and the WHATWG "
       "Encoding Standard's fixes; do not edit,\n * rerun the script. */\n")
     w('#include "sbcs.h"\n')
+    tables = {name: table(codec, undefined, fix, holes)
+              for name, codec, undefined, fix, holes, _ in PAGES}
+    base_of = choose_bases(tables)
+    # every page declared first: a page names its base, wherever that is defined
+    w("\n")
+    for name, *_ in PAGES:
+        w(f"extern const pith_sbcs pith_sbcs_{ident(name)};\n")
     total = 0
     for name, codec, undefined, fix, holes, _ in PAGES:
-        t = table(codec, undefined, fix, holes)
+        t = tables[name]
         w(f"\n/* {name} (Python codec {codec}, undefined bytes: {undefined}"
           f"{', fixed: ' + ' '.join(f'{b:#x}' for b in sorted(fix)) if fix else ''}) */\n")
         if name in FULL:
@@ -160,44 +238,48 @@ def main():
                 cells = ", ".join(f"0x{cp:04X}" for cp in t[row:row + 8])
                 w(f"    {cells}, /* 0x{0x80 + row:02X} */\n")
             w("};\n")
-            w(f'const pith_sbcs pith_sbcs_{ident(name)} = {{"{name}", high_{ident(name)}, NULL, 0}};\n')
+            w(f'const pith_sbcs pith_sbcs_{ident(name)} = {{"{name}", high_{ident(name)}, NULL, 0, '
+              'NULL};\n')
             continue
-        r = runs(t)
-        assert expand(r) == t
+        b = base_of[name]
+        r = runs(t, tables[b] if b else None)
+        assert expand(r, tables[b] if b else None) == t
         total += len(r)
         w(f"static const uint8_t runs_{ident(name)}[{len(r)}] = {{\n")
         for k in range(0, len(r), 24):
-            w("    " + ",".join(f"0x{b:02x}" for b in r[k:k + 24]) + ",\n")
+            w("    " + ",".join(f"0x{x:02x}" for x in r[k:k + 24]) + ",\n")
         w("};\n")
+        base = f"&pith_sbcs_{ident(b)}" if b else "NULL"
         w(f'const pith_sbcs pith_sbcs_{ident(name)} = {{"{name}", NULL, runs_{ident(name)}, '
-          f'{len(r)}}};\n')
+          f'{len(r)}, {base}}};\n')
     w(f"/* {total} bytes of runs in all */\n")
     w("\nconst pith_sbcs *const pith_sbcs_pages[] = {\n")
     for name, *_ in PAGES:
         w(f"    &pith_sbcs_{ident(name)},\n")
     w("    0,\n};\n")
-    # Labels: one string of NUL-terminated labels (an empty one ends it), and for each label
-    # the index of its page in pith_sbcs_pages (no pointer per label: 1 byte instead of 8).
-    names, pages = [], []
-    for k, (name, _, _, _, _, labels) in enumerate(PAGES):
-        for label in labels:
-            assert label == label.lower() and "\\" not in label
-            names.append(label)
-            pages.append(k)
-    w(f"\n/* {len(names)} labels */\nconst char pith_sbcs_label_names[] =\n")
-    line = "    \""
-    for label in names:
-        piece = label + "\\000"  # 3 octal digits: a label may start with a digit
-        if len(line) + len(piece) > 96:
-            w(line + "\"\n")
-            line = "    \""
-        line += piece
-    w(line + "\";\n")
-    w(f"const uint8_t pith_sbcs_label_pages[{len(pages)}] = {{\n")
-    for k in range(0, len(pages), 24):
-        w("    " + ", ".join(str(x) for x in pages[k:k + 24]) + ",\n")
+    # Labels: sorted and front-coded (see the top of this file), and how many there are.
+    labels = sorted((label, k) for k, p in enumerate(PAGES) for label in p[5])
+    assert len({label for label, _ in labels}) == len(labels) and len(PAGES) < 256
+    blob = bytearray()
+    prev = ""
+    longest = 0
+    for label, k in labels:
+        assert label == label.lower() and label.isascii() and label
+        shared = 0
+        while shared < min(len(label), len(prev)) and label[shared] == prev[shared]:
+            shared += 1
+        suffix = bytearray(label[shared:].encode())
+        assert suffix, label
+        suffix[-1] |= 0x80
+        blob += bytes([shared, k]) + suffix
+        prev = label
+        longest = max(longest, len(label))
+    w(f"\n/* {len(labels)} labels, sorted and front-coded (the longest {longest} bytes) */\n")
+    w(f"const uint32_t pith_sbcs_label_count = {len(labels)};\n")
+    w(f"const uint8_t pith_sbcs_labels[{len(blob)}] = {{\n")
+    for k in range(0, len(blob), 24):
+        w("    " + ",".join(f"0x{b:02x}" for b in blob[k:k + 24]) + ",\n")
     w("};\n")
-
 
 if __name__ == "__main__":
     main()
