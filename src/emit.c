@@ -5,6 +5,11 @@
  * forgot (an end closes everything above its begin; the end of a unit closes the rest), drops
  * empty text, flattens nesting beyond limits.max_depth (the text still comes through) and turns
  * a non-zero sink return into the document's status.
+ *
+ * Speed: every event of every handler passes here, and the wasm build compiles this file for
+ * size (-Oz), where no helper is inlined. So the common case of each entry point (the top
+ * container takes the event, the sink returns 0) is written out in the entry point itself,
+ * with a table for "does this container take that event", and the helpers are for the rest.
  */
 #include <string.h>
 
@@ -76,7 +81,8 @@ static pith_status push(pith_doc *doc, pith_ev ev, int automatic, const void *de
     doc->stack[doc->depth].ev = (uint8_t)ev;
     doc->stack[doc->depth].automatic = (uint8_t)automatic;
     doc->depth++;
-    return pith_emit_raw_begin(doc, ev, detail);
+    int rc = doc->sink.begin ? doc->sink.begin(doc->sink.user, ev, detail) : 0;
+    return rc ? sink_result(doc, rc) : PITH_OK;
 }
 
 static pith_status pop(pith_doc *doc)
@@ -94,14 +100,29 @@ static const pith_ev_list auto_list = {0, 1};
 static const pith_ev_item auto_item = {-1};
 static const pith_ev_cell auto_cell = {1, 0};
 
-/* Can container t (PITH_EV_UNIT for the unit level) hold `ev` directly? ev is PITH_EV_COUNT
- * for text and for leaves, which any container but LIST/TABLE/ROW holds. */
-static int accepts(pith_ev t, pith_ev ev)
-{
-    pith_ev only = only_child(t);
-    if (only != PITH_EV_COUNT) return ev == only;
-    return needs_parent(ev) == PITH_EV_COUNT;
-}
+/* Can container t (PITH_EV_UNIT for the unit level) hold `ev` directly? Bit ev of takes[t],
+ * where ev is PITH_EV_COUNT for text and for leaves: any container but LIST/TABLE/ROW holds
+ * those, and LIST/TABLE/ROW hold only their one child kind (only_child). A table because it is
+ * asked for every event. */
+#define ANY_CHILD (((1u << (PITH_EV_COUNT + 1)) - 1) & \
+                   ~((1u << PITH_EV_ITEM) | (1u << PITH_EV_ROW) | (1u << PITH_EV_CELL)))
+_Static_assert(PITH_EV_COUNT == 18, "takes[] lists every event");
+static const uint32_t takes[PITH_EV_COUNT] = {
+    ANY_CHILD, ANY_CHILD, ANY_CHILD, ANY_CHILD, ANY_CHILD, ANY_CHILD, ANY_CHILD,
+    1u << PITH_EV_ITEM, /* LIST */
+    ANY_CHILD,
+    1u << PITH_EV_ROW,  /* TABLE */
+    1u << PITH_EV_CELL, /* ROW */
+    ANY_CHILD, ANY_CHILD, ANY_CHILD, ANY_CHILD, ANY_CHILD, ANY_CHILD, ANY_CHILD,
+};
+
+static int accepts(pith_ev t, pith_ev ev) { return (takes[t] >> ev) & 1u; }
+
+/* make_room's first answer, written out where it is asked (see the file comment): nothing
+ * flattened, and the top container (UNIT at unit level) takes ev as it is. */
+#define FITS(d, e) \
+    ((d)->flattened || \
+     ((takes[(d)->depth ? (d)->stack[(d)->depth - 1].ev : PITH_EV_UNIT] >> (e)) & 1u))
 
 /* Is there, below a run of automatic containers on top of the stack, one that takes ev? Then
  * those automatic containers are finished (a second ROW closes the automatic ROW). */
@@ -152,7 +173,7 @@ pith_status pith_emit_begin(pith_doc *doc, pith_ev ev, const void *detail)
     if (doc->fatal) return doc->fatal;
     if (!is_container(ev) || ev == PITH_EV_DOCUMENT || ev == PITH_EV_UNIT)
         return pith_fail(doc, PITH_E_ARG, 0, "emit: event %u is not a handler container", ev);
-    if ((st = make_room(doc, ev)) != PITH_OK) return st;
+    if (!FITS(doc, ev) && (st = make_room(doc, ev)) != PITH_OK) return st;
     return push(doc, ev, 0, detail);
 }
 
@@ -165,6 +186,12 @@ pith_status pith_emit_end(pith_doc *doc, pith_ev ev)
         return PITH_OK;
     }
     uint32_t i = doc->depth;
+    if (i > 0 && doc->stack[i - 1].ev == ev && !doc->stack[i - 1].automatic) {
+        /* the usual case: it ends the top container */
+        doc->depth--;
+        int rc = doc->sink.end ? doc->sink.end(doc->sink.user, ev) : 0;
+        return rc ? sink_result(doc, rc) : PITH_OK;
+    }
     while (i > 0 && (doc->stack[i - 1].ev != ev || doc->stack[i - 1].automatic)) i--;
     if (i == 0) return pith_fail(doc, PITH_E_ARG, 0, "emit: end of event %u that is not open", ev);
     while (doc->depth >= i)
@@ -177,9 +204,9 @@ pith_status pith_emit_text(pith_doc *doc, const char *s, size_t n, uint32_t flag
     pith_status st;
     if (doc->fatal) return doc->fatal;
     if (n == 0) return PITH_OK;
-    if ((st = make_room(doc, PITH_EV_COUNT)) != PITH_OK) return st;
-    if (!doc->sink.text) return PITH_OK;
-    return sink_result(doc, doc->sink.text(doc->sink.user, s, n, flags));
+    if (!FITS(doc, PITH_EV_COUNT) && (st = make_room(doc, PITH_EV_COUNT)) != PITH_OK) return st;
+    int rc = doc->sink.text ? doc->sink.text(doc->sink.user, s, n, flags) : 0;
+    return rc ? sink_result(doc, rc) : PITH_OK;
 }
 
 pith_status pith_emit_leaf(pith_doc *doc, pith_ev ev, const void *detail)
@@ -188,7 +215,8 @@ pith_status pith_emit_leaf(pith_doc *doc, pith_ev ev, const void *detail)
     if (doc->fatal) return doc->fatal;
     if (is_container(ev))
         return pith_fail(doc, PITH_E_ARG, 0, "emit: event %u is a container, not a leaf", ev);
-    if (ev != PITH_EV_META && ev != PITH_EV_POSITION && (st = make_room(doc, ev)) != PITH_OK)
+    if (ev != PITH_EV_META && ev != PITH_EV_POSITION && !FITS(doc, ev) &&
+        (st = make_room(doc, ev)) != PITH_OK)
         return st;
     if (!doc->sink.leaf) return PITH_OK;
     return sink_result(doc, doc->sink.leaf(doc->sink.user, ev, detail));

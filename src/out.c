@@ -55,6 +55,13 @@ int pith_out_write(pith_doc *doc, const char *s, size_t n)
                               (unsigned long long)max);
     }
     doc->out_total += n;
+    if (doc->fill && n <= cap - doc->fill_len) {
+        /* the common case: it fits in the chunk being written (nothing to seal, allocate or
+         * cut, so no error can arise) */
+        memcpy(doc->fill + doc->fill_len, s, n);
+        doc->fill_len += n;
+        return 0;
+    }
     while (n) {
         if (!doc->fill) {
             doc->fill = pith_arena_alloc(&doc->ctx->out, cap);

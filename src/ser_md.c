@@ -309,7 +309,13 @@ static int md_inline(md_state *md, int mode, const char *s, size_t n, uint32_t f
                 }
             }
         }
-        for (j = i; j < n && md_plain(mode, s, j, n); j++) {}
+        /* a run of plain bytes; single spaces between them too: such a space would be held
+         * and written before the next byte anyway (the flags are the same, nothing is owed
+         * mid-run), so the run goes out in one piece instead of a write per word */
+        for (j = i; j < n; j++) {
+            if (md_plain(mode, s, j, n)) continue;
+            if (s[j] != ' ' || j == i || j + 1 >= n || !md_plain(mode, s, j + 1, n)) break;
+        }
         if (j > i) {
             size_t k = j - i;
             if (j == n && s[n - 1] == '!') {  /* what follows decides its escape */

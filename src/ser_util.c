@@ -78,19 +78,13 @@ int ser_buf_put(pith_doc *doc, ser_buf *buf, const char *s, size_t n)
 
 /* MARK: - Frames (Private) */
 
-static int ev_class(pith_ev ev)
-{
-    switch (ev) {
-    case PITH_EV_HEADING:
-    case PITH_EV_PARAGRAPH:
-    case PITH_EV_CODE:
-        return SER_LEAF;
-    case PITH_EV_LINK:
-        return SER_SPAN;
-    default:
-        return SER_BOX;
-    }
-}
+/* SER_BOX for every event but these; a table, as it runs for every begin. */
+static const uint8_t ev_cls[PITH_EV_COUNT] = {
+    [PITH_EV_HEADING] = SER_LEAF, [PITH_EV_PARAGRAPH] = SER_LEAF, [PITH_EV_CODE] = SER_LEAF,
+    [PITH_EV_LINK] = SER_SPAN,
+};
+
+static int ev_class(pith_ev ev) { return (unsigned)ev < PITH_EV_COUNT ? ev_cls[ev] : SER_BOX; }
 
 static int copy_str(ser_base *b, pith_str *dst, pith_str src)
 {
@@ -165,31 +159,27 @@ static int frame_fill(ser_base *b, ser_frame *f, const void *detail)
 
 static ser_frame *frame_push(ser_base *b, pith_ev ev)
 {
-    ser_frame *f = &b->st[b->depth++];
+    ser_frame *f = &b->st[b->depth];
     memset(f, 0, sizeof *f);
     f->ev = (uint8_t)ev;
     f->cls = (uint8_t)ev_class(ev);
+    if (b->depth) {
+        /* the parent box is the frame below when it is a box, else that frame's parent box */
+        const ser_frame *below = &b->st[b->depth - 1];
+        f->up = below->cls == SER_BOX ? b->depth : below->up;
+    }
+    b->depth++;
     return f;
 }
 
-ser_frame *ser_parent(ser_base *b, const ser_frame *f)
-{
-    size_t i = (size_t)(f - b->st);
-    while (i > 0) {
-        i--;
-        if (b->st[i].cls == SER_BOX) return &b->st[i];
-    }
-    return NULL;
-}
+/* Both asked for every block a serializer writes: frames know their parent box (up). */
+ser_frame *ser_parent(ser_base *b, const ser_frame *f) { return f->up ? &b->st[f->up - 1] : NULL; }
 
 ser_frame *ser_top_box(ser_base *b)
 {
-    uint32_t i = b->depth;
-    while (i > 0) {
-        i--;
-        if (b->st[i].cls == SER_BOX) return &b->st[i];
-    }
-    return NULL;
+    if (b->depth == 0) return NULL;
+    ser_frame *t = &b->st[b->depth - 1];
+    return t->cls == SER_BOX ? t : ser_parent(b, t);
 }
 
 int ser_flat_take(ser_base *b)
@@ -294,7 +284,12 @@ static int cb_begin(void *user, pith_ev ev, const void *detail)
             b->fsep = SER_FSEP_NONE;
             b->fany = 0;
         }
-        if (ops->box_begin) return ops->box_begin(b, f, detail);
+        if (ops->box_begin) {
+            r = ops->box_begin(b, f, detail);
+            /* box_begin is where a serializer gives a frame its prefix */
+            if (f->pfx != SER_PFX_NONE) b->npfx++;
+            return r;
+        }
     }
     return 0;
 }
@@ -329,6 +324,7 @@ static int cb_end(void *user, pith_ev ev)
         if (f->ev == PITH_EV_UNIT && ops->reset) ops->reset(b);
     }
     f->open = 0;
+    if (f->pfx != SER_PFX_NONE && !f->inert) b->npfx--;
     b->depth--;
     /* A top-level block is complete and nothing inline is open: its per-block memory (buffers,
      * copied hrefs) goes, so a long unit holds one block's working set, not all of them. */
@@ -426,6 +422,7 @@ static int blank_prefix(ser_base *b)
 {
     uint32_t i, end = 0, last = 0;
     int r;
+    if (b->npfx == 0) return 0;
     for (i = 0; i < b->depth; i++) {
         ser_frame *f = &b->st[i];
         if (f->inert || f->pfx == SER_PFX_NONE) continue;
@@ -483,12 +480,7 @@ static int lines_flush(ser_base *b)
 }
 
 /* True when no open frame writes a line prefix: lines then need no per-line work. */
-static int prefix_free(const ser_base *b)
-{
-    for (uint32_t i = 0; i < b->depth; i++)
-        if (!b->st[i].inert && b->st[i].pfx != SER_PFX_NONE) return 0;
-    return 1;
-}
+static int prefix_free(const ser_base *b) { return b->npfx == 0; }
 
 int ser_lines_put(ser_base *b, const char *s, size_t n)
 {

@@ -57,6 +57,7 @@ typedef struct ser_frame {
     uint32_t a, b;
     uint32_t n;        /* children written so far (list items, row cells, JSON commas) */
     uint32_t u;        /* the serializer's own */
+    uint32_t up;       /* index + 1 of the topmost BOX frame below it, 0 = none (ser_parent) */
     pith_str s;
     char mark[SER_MARK_MAX];
 } ser_frame;
@@ -106,6 +107,7 @@ struct ser_base {
     ser_frame *st;       /* st[0..depth-1], st[depth-1] is the top */
     uint32_t depth, cap;
     uint32_t ghost;      /* events nested beyond cap, ignored (their content goes on) */
+    uint32_t npfx;       /* frames on the stack that write a line prefix (pfx set, not inert) */
     uint32_t flat;       /* index + 1 of the outermost flattened frame, 0 = none */
     uint8_t fsep;        /* SER_FSEP_* owed in the flattened frame */
     uint8_t fany;        /* the flattened frame has content */

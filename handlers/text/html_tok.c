@@ -127,6 +127,7 @@ static size_t read_tag(pith_html_tokenizer *t, size_t i, pith_html_tok *tok)
     const uint8_t *d = t->d;
     size_t n = t->n;
     uint32_t h = 2166136261u, len = 0;
+    memset(tok->name, 0, sizeof tok->name);
     /* tag name state */
     while (i < n && !(cls[d[i]] & (C_SPACE | C_SLASH | C_GT))) {
         uint8_t c = lower(d[i++]);

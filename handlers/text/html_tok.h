@@ -52,7 +52,8 @@ typedef struct pith_html_tok {
     size_t n;
     size_t offset;             /* where the token starts in the input */
     /* START/END: the name in ASCII lowercase, cut to PITH_HTML_NAME_MAX bytes (name_len is
-     * the real length, so a long name never equals a short one). */
+     * the real length, so a long name never equals a short one), zero bytes after it: a short
+     * name compares as two 8-byte words. */
     uint8_t name[PITH_HTML_NAME_MAX];
     uint32_t name_len;
     uint32_t name_hash;        /* FNV-1a of the whole lowercase name */

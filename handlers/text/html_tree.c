@@ -5,6 +5,8 @@
  * (§13.2.6.4.9-15) by the tag they handle. Every loop walks down a stack bounded by `max`, and
  * the scope checks stop after PITH_HTML_SCOPE_MAX entries (an element further down than that
  * counts as out of scope: real pages never have one; hostile ones cannot make a tag cost more).
+ * Every tag passes through here and the wasm build compiles this file for size (-Oz, where not
+ * even pith_html_el_of is inlined), so the per-tag paths read pith_html_elements directly.
  */
 #include "html_tree.h"
 
@@ -65,9 +67,11 @@ pith_status pith_html_tree_init(pith_html_tree *t, pith_doc *doc, uint32_t max,
     return PITH_OK;
 }
 
+#define EL(id) (&pith_html_elements[id])
+
 static uint32_t kind_at(const pith_html_tree *t, uint32_t i)
 {
-    return pith_html_el_of(t->st[i].el)->kind;
+    return EL(t->st[i].el)->kind;
 }
 
 static bool is_el(const pith_html_tree *t, uint32_t i, uint32_t el, uint32_t hash)
@@ -78,7 +82,7 @@ static bool is_el(const pith_html_tree *t, uint32_t i, uint32_t el, uint32_t has
 /* Is element id a boundary of `scope` (§13.2.4.2 "has an element in the specific scope")? */
 static bool boundary(uint32_t id, pith_html_scope scope)
 {
-    const pith_html_el *e = pith_html_el_of(id);
+    const pith_html_el *e = EL(id);
     if (scope == HTML_SCOPE_TABLE)
         return id == HTML_EL_TABLE || id == HTML_EL_HTML || id == HTML_EL_TEMPLATE;
     if (e->flags & (HTML_F_SCOPE | HTML_F_FOREIGN)) return true;
@@ -94,8 +98,9 @@ int32_t pith_html_tree_in_scope(const pith_html_tree *t, uint32_t el, uint32_t h
     uint32_t i = t->depth, walked = 0;
     while (i > 0 && walked++ < PITH_HTML_SCOPE_MAX) {
         i--;
-        if (is_el(t, i, el, hash)) return (int32_t)i;
-        if (boundary(t->st[i].el, scope)) return -1;
+        uint32_t id = t->st[i].el;
+        if (id == el && (el != HTML_EL_UNKNOWN || t->st[i].hash == hash)) return (int32_t)i;
+        if (boundary(id, scope)) return -1;
     }
     return -1;
 }
@@ -107,7 +112,7 @@ pith_status pith_html_tree_pop_to(pith_html_tree *t, uint32_t i)
         pith_html_entry *e = &t->st[t->depth - 1];
         st = t->pop ? t->pop(t->user, t, e) : PITH_OK;
         t->open[e->el]--;
-        if ((pith_html_el_of(e->el)->flags & HTML_F_FOREIGN) && t->foreign) t->foreign--;
+        if ((EL(e->el)->flags & HTML_F_FOREIGN) && t->foreign) t->foreign--;
         t->depth--;
     }
     return st;
@@ -131,7 +136,7 @@ pith_status pith_html_tree_push(pith_html_tree *t, const pith_html_entry *e, boo
     }
     t->st[t->depth++] = *e;
     t->open[e->el]++;
-    if (pith_html_el_of(e->el)->flags & HTML_F_FOREIGN) t->foreign++;
+    if (EL(e->el)->flags & HTML_F_FOREIGN) t->foreign++;
     *kept = true;
     return PITH_OK;
 }
@@ -169,7 +174,7 @@ static pith_status close_item(pith_html_tree *t, uint64_t kinds)
         i--;
         if ((kinds >> kind_at(t, i)) & 1u) return pith_html_tree_pop_to(t, i);
         uint32_t id = t->st[i].el;
-        if ((pith_html_el_of(id)->flags & HTML_F_SPECIAL) && id != HTML_EL_ADDRESS &&
+        if ((EL(id)->flags & HTML_F_SPECIAL) && id != HTML_EL_ADDRESS &&
             id != HTML_EL_DIV && id != HTML_EL_P)
             break;
     }
@@ -181,7 +186,7 @@ pith_status pith_html_tree_before_start(pith_html_tree *t, uint32_t el, uint32_t
 {
     (void)hash;
     *insert = true;
-    const pith_html_el *e = pith_html_el_of(el);
+    const pith_html_el *e = EL(el);
     pith_status st = PITH_OK;
     if (t->foreign) {
         /* Foreign content: an HTML element like <p> or <table> ends the svg/math first
@@ -190,7 +195,7 @@ pith_status pith_html_tree_before_start(pith_html_tree *t, uint32_t el, uint32_t
         uint32_t i = t->depth;
         while (i > 0 && t->foreign) {
             i--;
-            if (pith_html_el_of(t->st[i].el)->flags & HTML_F_FOREIGN) {
+            if (EL(t->st[i].el)->flags & HTML_F_FOREIGN) {
                 st = pith_html_tree_pop_to(t, i);
                 if (st != PITH_OK) return st;
                 i = t->depth;
@@ -256,7 +261,7 @@ pith_status pith_html_tree_end(pith_html_tree *t, uint32_t el, uint32_t hash)
         t->phantom--;
         return PITH_OK;
     }
-    const pith_html_el *e = pith_html_el_of(el);
+    const pith_html_el *e = EL(el);
     int32_t i = -1;
     if (t->foreign && !(e->flags & HTML_F_FOREIGN)) {
         /* "any other end tag" in foreign content: the nearest element of that name, if it is
@@ -268,7 +273,7 @@ pith_status pith_html_tree_end(pith_html_tree *t, uint32_t el, uint32_t hash)
                 i = (int32_t)k;
                 break;
             }
-            if (pith_html_el_of(t->st[k].el)->flags & HTML_F_FOREIGN) break;
+            if (EL(t->st[k].el)->flags & HTML_F_FOREIGN) break;
         }
         if (i >= 0) return pith_html_tree_pop_to(t, (uint32_t)i);
     }
@@ -318,7 +323,7 @@ pith_status pith_html_tree_end(pith_html_tree *t, uint32_t el, uint32_t hash)
                     i = (int32_t)k;
                     break;
                 }
-                if (pith_html_el_of(t->st[k].el)->flags & HTML_F_SPECIAL) break;
+                if (EL(t->st[k].el)->flags & HTML_F_SPECIAL) break;
             }
         }
         break;

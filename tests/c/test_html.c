@@ -120,6 +120,31 @@ Test(html, the_whole_named_reference_table_is_there)
     cr_assert_eq(legacy, 12u);
 }
 
+/* Every key of the standard's table (tests/c/html5_entities_expected.h, written from Python's
+ * html.entities.html5 without the coding of src/entities_table.c) decodes through the coded
+ * table to its code points, whole, with its semicolon or as a legacy name without one. */
+#include "html5_entities_expected.h"
+
+Test(html, every_named_reference_decodes_as_the_standard_says)
+{
+    size_t n = sizeof html5_entities / sizeof html5_entities[0], semis = 0;
+    cr_assert_eq(n, 2231u);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = html5_entities[i].name;
+        size_t len = strlen(name);
+        bool semi = name[len - 1] == ';';
+        pith_entity e;
+        memset(&e, 0, sizeof e);
+        cr_assert_eq(pith_entity_match((const uint8_t *)name, len, &e), len, "%s", name);
+        cr_expect_eq(e.cp[0], html5_entities[i].cp0, "%s: U+%04X", name, e.cp[0]);
+        cr_expect_eq(e.count, html5_entities[i].cp1 ? 2u : 1u, "%s", name);
+        if (html5_entities[i].cp1) cr_expect_eq(e.cp[1], html5_entities[i].cp1, "%s", name);
+        cr_expect_eq(e.semicolon, semi, "%s", name);
+        semis += semi;
+    }
+    cr_expect_eq(semis, 2125u);
+}
+
 Test(html, named_references_decode_per_the_table)
 {
     static const struct {
@@ -746,4 +771,68 @@ Test(html_hostile, thousands_of_attributes_and_a_giant_tag)
     cr_assert_str_eq(r.text.p, "y\n");
     result_free(&r);
     free(b.p);
+}
+
+/* MARK: - Fast paths (issue 4: HTML speed) */
+
+/* Whitespace collapsing as CSS white-space: normal says, written here without pith's code:
+ * controls other than whitespace are dropped, "&amp;" is '&', whitespace runs become one space,
+ * none at the ends. The handler scans text eight bytes at a time; this compares it with the
+ * rule on strings where spaces, controls and references fall at every offset of a word. */
+static void collapse_ref(const char *s, buf *out)
+{
+    bool ws = false, any = false;
+    for (size_t i = 0; s[i]; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+            ws = true;
+            continue;
+        }
+        if (c < 0x20 || c == 0x7F) continue;
+        if (ws && any) buf_put(out, " ", 1);
+        ws = false;
+        any = true;
+        buf_put(out, s + i, 1);
+        if (c == '&' && strncmp(s + i, "&amp;", 5) == 0) i += 4;
+    }
+    buf_put(out, "\n", 1);
+}
+
+Test(html, eight_byte_text_scan_follows_the_collapsing_rule)
+{
+    static const char *const pieces[] = {"a", "b", "c", "\xC3\xA9", " ", " ", "  ", "\n",
+                                         "\t", "&amp;", "\x01", "\x7F", "xyz"};
+    uint32_t seed = 12345;
+    for (int round = 0; round < 3000; round++) {
+        buf html = {0}, want = {0}, body = {0};
+        int len = 1 + round % 40;
+        for (int k = 0; k < len; k++) {
+            seed = seed * 1103515245u + 12345u;
+            buf_str(&body, pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])]);
+        }
+        buf_put(&body, "", 1);
+        buf_str(&html, "<p>");
+        buf_str(&html, body.p);
+        buf_str(&html, "</p>");
+        buf_put(&html, "", 1);
+        collapse_ref(body.p, &want);
+        buf_put(&want, "", 1);
+        if (strcmp(want.p, "\n") == 0) want.p[0] = '\0'; /* an empty paragraph writes nothing */
+        result r = run_out(html.p, PITH_OUT_TEXT);
+        cr_assert_str_eq(r.text.p, want.p, "round %d: %s", round, html.p);
+        result_free(&r);
+        free(html.p);
+        free(want.p);
+        free(body.p);
+    }
+}
+
+Test(html, a_tag_name_with_a_nul_is_not_the_known_element)
+{
+    /* names are compared zero-padded: "script\0" must not pass for "script" */
+    const char in[] = "<script>s</script><script\0>t</script\0>u";
+    pith_options o = pith_options_default();
+    result r = run_opts(in, sizeof in - 1, o);
+    cr_assert_str_eq(r.text.p, "tu\n");
+    result_free(&r);
 }
