@@ -517,6 +517,10 @@ static int md_box_begin(ser_base *b, ser_frame *f, const void *detail)
         if (p) p->n++;
         return 0;
     }
+    case PITH_EV_SECTION:
+        /* a block of its parent (a footnote in a list item): set apart like one */
+        md_block_start(md, p, PITH_EV_SECTION);
+        return 0;
     case PITH_EV_TABLE:
         md_block_start(md, p, PITH_EV_TABLE);
         md->in_tbl = 1;

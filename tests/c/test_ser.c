@@ -273,6 +273,33 @@ Test(ser_text, blocks_in_an_item_are_lines_under_it)
     expect(doc_loose_item, PITH_OUT_TEXT, "9. first\n  second\n  x\n\n  y\n10. next\n");
 }
 
+/* A section inside an item after the item's first block (an RTF or DOCX footnote in a list
+ * item) is a block of the item like any other: a blank line first, or CommonMark reads its
+ * text as a continuation of the item's paragraph. */
+static pith_status doc_section_in_item(pith_doc *doc, script *s, uint32_t u)
+{
+    (void)s, (void)u;
+    BEGIN_D(PITH_EV_LIST, &(pith_ev_list){1, 1});
+    BEGIN(PITH_EV_ITEM);
+    PARA("One");
+    BEGIN_D(PITH_EV_SECTION, &((pith_ev_section){PITH_SECTION_FOOTNOTE}));
+    PARA("Note");
+    END(PITH_EV_SECTION);
+    END(PITH_EV_ITEM);
+    BEGIN(PITH_EV_ITEM);
+    BEGIN_D(PITH_EV_SECTION, &((pith_ev_section){PITH_SECTION_FOOTNOTE}));
+    PARA("first");
+    END(PITH_EV_SECTION);
+    END(PITH_EV_ITEM);
+    END(PITH_EV_LIST);
+    return PITH_OK;
+}
+
+Test(ser_md, a_section_after_a_block_of_an_item_is_set_apart)
+{
+    expect(doc_section_in_item, PITH_OUT_MARKDOWN, "1. One\n\n   Note\n2. first\n");
+}
+
 /* MARK: - Tables */
 
 static pith_status doc_table(pith_doc *doc, script *s, uint32_t u)
