@@ -139,6 +139,7 @@ typedef struct pdf_page {
     pdf_obj *dict;        /* the /Page dictionary */
     pdf_obj *resources;   /* inherited /Resources (a dict or NULL) */
     double box[4];        /* /CropBox within /MediaBox (inherited), normalised x0<x1, y0<y1 */
+    double media[4];      /* /MediaBox (inherited), normalised: nothing outside is ever shown */
     int rotate;           /* 0, 90, 180, 270 (inherited) */
     pith_str label;       /* page label (UTF-8), empty when the document has none */
 } pdf_page;
@@ -275,6 +276,10 @@ typedef struct pdf_glyph {
  * gives a fallback that decodes bytes as WinAnsi/standard widths, with a warning. A font that
  * needs a data pack that was not given records PITH_E_NEED_PACK and returns NULL. */
 pdf_font *pdf_font_get(pdf_ctx *ctx, const pdf_obj *o);
+/* Call before decoding s[0..n) with f: a simple font reads its embedded program only when a
+ * code shown needs it (most fonts with a /ToUnicode never do), and that happens here. PITH_OK,
+ * or LIMIT/NOMEM recorded. */
+pith_status pdf_font_prepare(pdf_ctx *ctx, const pdf_font *f, const uint8_t *s, size_t n);
 /* Decode the code at s[0..n) (n > 0) into *g; returns the bytes used (>= 1). */
 size_t pdf_font_next(const pdf_font *f, const uint8_t *s, size_t n, pdf_glyph *g);
 bool pdf_font_vertical(const pdf_font *f);
@@ -311,6 +316,9 @@ typedef struct pdf_placed {
 typedef struct pdf_layout pdf_layout;
 
 pdf_layout *pdf_layout_new(pith_doc *doc, double page_w, double page_h);
+/* Glyphs wholly outside this rectangle (the media box in the page's upright space) are left
+ * out of the page's text, as nothing there can be displayed. */
+void pdf_layout_clip(pdf_layout *l, double x0, double y0, double x1, double y1);
 pith_status pdf_layout_add(pdf_layout *l, const pdf_placed *g);
 /* Group the page's glyphs into words, lines, blocks and emit them (paragraphs, headings by
  * size where clear; PITH_EV_POSITION before each block when the options ask for positions). */

@@ -99,6 +99,8 @@ typedef struct interp {
     uint64_t nops;
     bool has_images;
     double page_ctm[6];     /* user space → upright page space, for annotations */
+    double len_m[4];        /* the axes of Tm × CTM last measured by show_string, and */
+    double len_u, len_v;    /* their lengths (d_len has no libm sqrt: worth keeping) */
     bool warned_ops, warned_forms, warned_cycle, warned_q;
 } interp;
 
@@ -306,6 +308,7 @@ static pith_status show_string(interp *in, const pdf_obj *s)
     if ((st = pith_work(in->doc, s->n)) != PITH_OK) return st;
     if (!gs->font || gs->font_slot == NONE) return PITH_OK;
     fs = &in->fonts[gs->font_slot];
+    if ((st = pdf_font_prepare(in->ctx, gs->font, s->u.s, s->n)) != PITH_OK) return st;
     while (i < s->n) {
         pdf_glyph g;
         pdf_placed p;
@@ -321,7 +324,13 @@ static pith_status show_string(interp *in, const pdf_obj *s)
         p.oy = gs->ts * m[3] + m[5];
         vx = m[2];
         vy = m[3];
-        lv = d_len(vx, vy);
+        if (m[0] != in->len_m[0] || m[1] != in->len_m[1] || m[2] != in->len_m[2] ||
+            m[3] != in->len_m[3]) {
+            memcpy(in->len_m, m, sizeof in->len_m);
+            in->len_u = d_len(m[0], m[1]);
+            in->len_v = d_len(m[2], m[3]);
+        }
+        lv = in->len_v;
         if (fs->vertical) {
             ux = -m[2];
             uy = -m[3];
@@ -331,7 +340,7 @@ static pith_status show_string(interp *in, const pdf_obj *s)
         } else {
             ux = m[0] * (gs->th < 0 ? -1 : 1);
             uy = m[1] * (gs->th < 0 ? -1 : 1);
-            lu = d_len(m[0], m[1]);
+            lu = in->len_u;
             adv = d_abs(g.w0 * gs->tfs * gs->th) * lu;
         }
         if (lu > 0) {
@@ -826,11 +835,12 @@ static pith_status run(interp *in)
     pith_arena_mark mk = pith_arena_mark_get(&in->ops);
     while (in->nframes) {
         frame *fr = &in->frames[in->nframes - 1];
-        pdf_obj o;
+        /* parsed in place: a copy of an object just written costs a stalled store forward */
+        pdf_obj spare, *o = in->nopnd < MAX_OPERANDS ? &in->opnd[in->nopnd] : &spare;
         pith_status st;
         if (in->nopnd == 0) mk = pith_arena_mark_get(&in->ops);
         const uint8_t *before = fr->lx.p;
-        st = pdf_parse(&fr->lx, &o, true);
+        st = pdf_parse(&fr->lx, o, true);
         if (st == PITH_E_LIMIT || st == PITH_E_NOMEM) return st;
         if (st == PITH_E_FORMAT) {
             if (fr->lx.p == before && fr->lx.p < fr->lx.end) fr->lx.p++;
@@ -842,7 +852,7 @@ static pith_status run(interp *in)
             }
             continue;
         }
-        if (st == PITH_E_TRUNCATED || (st == PITH_OK && o.kind == PDF_NULL &&
+        if (st == PITH_E_TRUNCATED || (st == PITH_OK && o->kind == PDF_NULL &&
                                        fr->lx.p >= fr->lx.end)) {
             if (st == PITH_E_TRUNCATED &&
                 (st = pith_warn(in->doc, PITH_E_TRUNCATED, 0,
@@ -861,8 +871,8 @@ static pith_status run(interp *in)
             continue;
         }
         if (st != PITH_OK) return st;
-        if (o.kind != PDF_OP) {
-            if (in->nopnd < MAX_OPERANDS) in->opnd[in->nopnd++] = o;
+        if (o->kind != PDF_OP) {
+            if (o != &spare) in->nopnd++;
             continue;
         }
         if (++in->nops > PAGE_MAX_OPS) {
@@ -872,7 +882,7 @@ static pith_status run(interp *in)
                              (unsigned long long)PAGE_MAX_OPS);
         }
         if ((st = pith_work(in->doc, 1)) != PITH_OK) return st;
-        st = run_op(in, &o, fr);
+        st = run_op(in, o, fr);
         in->nopnd = 0;
         if (st != PITH_OK) return st;
         /* operands and anything the operator parsed are gone: the arena goes back. A Do may
@@ -1096,6 +1106,20 @@ pith_status pdf_content_page(pdf_ctx *ctx, uint32_t index, bool *has_images)
     mat_set(in->tlm, 1, 0, 0, 1, 0, 0);
     in->layout = pdf_layout_new(doc, w, h);
     if (!in->layout) return pith_alloc_failed(doc, sizeof *in);
+    if (pg->media[2] > pg->media[0] && pg->media[3] > pg->media[1]) {
+        /* the media box in the upright space: its corners through the page matrix */
+        const double *m = in->page_ctm;
+        double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+        for (int k = 0; k < 4; k++) {
+            double px = pg->media[k & 1 ? 2 : 0], py = pg->media[k & 2 ? 3 : 1];
+            double x = px * m[0] + py * m[2] + m[4], y = px * m[1] + py * m[3] + m[5];
+            if (!k || x < x0) x0 = x;
+            if (!k || x > x1) x1 = x;
+            if (!k || y < y0) y0 = y;
+            if (!k || y > y1) y1 = y;
+        }
+        pdf_layout_clip(in->layout, x0, y0, x1, y1);
+    }
     pith_arena_init(&in->ops, pith_scratch_arena(doc)->budget, 0);
     st = run_page(in, pg);
     pith_arena_finish(&in->ops);

@@ -22,10 +22,12 @@
 #define PDF_GLYPH_NAME_MAX 64u   /* longest stored name is 39 bytes */
 #define PDF_GL_BLOCK 16u         /* names per block (tools/gen_glyphlist.py BLOCK) */
 #define PDF_GL_MAX_DEPTH 24u     /* token nesting (tools/gen_glyphlist.py MAX_DEPTH) */
+#define PDF_GL_HASH_SIZE 6144u   /* name → id table slots (tools/gen_glyphlist.py HASH_SIZE) */
 
 extern const uint32_t pdf_gl_count, pdf_gl_nblock, pdf_gl_nmulti, pdf_gl_nzapf;
 extern const uint8_t pdf_gl_blob[];
 extern const uint16_t pdf_gl_block[];
+extern const uint16_t pdf_gl_hash[];
 extern const uint8_t pdf_gl_pair[256][2];
 extern const uint16_t pdf_gl_uni[];
 extern const uint16_t pdf_gl_multi[][6];
@@ -184,13 +186,18 @@ struct pdf_font {
     uint32_t uni[256];       /* code point, or with PDF_UNI_POOL the pool offset */
     uint8_t nuni[256];
     uint32_t *upool;         /* ligatures */
+    /* simple: codes whose text or width awaits the embedded program (pdf_font_prepare reads
+     * it when one is shown), a bit each, and the font dictionary to finish them from */
+    uint32_t pending[8];
+    bool has_pending;
+    const pdf_obj *dict;
     /* CID */
     uint8_t enc;             /* pdf_cid_enc */
     const pdf_cmap *cmap;    /* embedded encoding CMap (PDF_CID_EMBEDDED) */
     const struct pdf_cjk_cmap *cjk;  /* predefined CMap (PDF_CID_CJK, or the parent of cmap) */
     bool parent_identity;    /* the embedded CMap's usecmap is Identity-H/V */
     bool code_is_unicode;    /* predefined Uni*-UCS2/UTF16 CMap: the code is the text */
-    const pdf_cmap *tounicode;
+    const pdf_cmap *tounicode;       /* (simple fonts keep theirs here too) */
     const struct pdf_cjk_unicode *cjk_uni;
     const uint32_t *gid_uni; /* embedded program, indexed by CID */
     uint32_t ngid;

@@ -10,7 +10,10 @@
  * (the (3,0) cmap's symbol area) becomes its low byte, as poppler does. Widths from /Widths,
  * else the standard-14 metrics by glyph name, else /MissingWidth, else 500 (0 for Type3).
  * Nothing here depends on input size beyond the 256 codes and the /Differences array, whose
- * walk draws work.
+ * walk draws work. The embedded program is read only when a code it decides is shown
+ * (pdf_font_prepare): a subset font whose /ToUnicode covers what it shows never inflates it.
+ * Glyph names are found through a hash table over the compressed glyph list (the format is
+ * in tools/gen_glyphlist.py).
  */
 #include <string.h>
 
@@ -44,35 +47,55 @@ static size_t gl_decode(const uint8_t **pp, char out[PDF_GLYPH_NAME_MAX])
     return len;
 }
 
-static int name_cmp(const uint8_t *a, size_t an, const char *b, size_t bn)
+/* FNV-1a, then MurmurHash3's finalizer: tools/gen_glyphlist.py gl_hash, bit for bit (the
+ * table's slots and tags were placed with it) */
+static uint32_t gl_hash(const uint8_t *s, size_t n)
 {
-    size_t m = an < bn ? an : bn;
-    int c = memcmp(a, b, m);
-    if (c) return c;
-    return an < bn ? -1 : an > bn;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
+    h ^= h >> 16;
+    h *= 0x85EBCA6Bu;
+    h ^= h >> 13;
+    h *= 0xC2B2AE35u;
+    h ^= h >> 16;
+    return h;
 }
 
+/* Where the stored name of glyph id starts (id < pdf_gl_count): past the names before it in
+ * its block, each ended by the only 0 bytes of the blob. */
+static const uint8_t *gl_name_at(uint32_t id)
+{
+    const uint8_t *p = pdf_gl_blob + pdf_gl_block[id / PDF_GL_BLOCK];
+    for (uint32_t k = id % PDF_GL_BLOCK; k; k--) {
+        while (*p) p++;
+        p++;
+    }
+    return p;
+}
+
+/* One hash, then the probe run of its slot: a stored name is decoded only when its 3-bit tag
+ * and its first letter match, so a hit usually decodes one name and a miss almost none. The
+ * run ends at an empty slot (the generator leaves a quarter of them empty); the counter only
+ * bounds the loop. */
 uint32_t pdf_glyph_id(const uint8_t *name, size_t n)
 {
     if (n == 0 || n >= PDF_GLYPH_NAME_MAX) return PDF_GLYPH_NONE;
+    uint32_t h = gl_hash(name, n);
+    uint32_t tag = h & 7u, slot = (uint32_t)(((uint64_t)h * PDF_GL_HASH_SIZE) >> 32);
     char buf[PDF_GLYPH_NAME_MAX];
-    /* the last block whose head is <= name */
-    uint32_t lo = 0, hi = pdf_gl_nblock;
-    while (hi - lo > 1) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        const uint8_t *p = pdf_gl_blob + pdf_gl_block[mid];
-        size_t len = gl_decode(&p, buf);
-        if (name_cmp(name, n, buf, len) < 0) hi = mid;
-        else lo = mid;
-    }
-    const uint8_t *p = pdf_gl_blob + pdf_gl_block[lo];
-    for (uint32_t i = 0; i < PDF_GL_BLOCK; i++) {
-        uint32_t id = lo * PDF_GL_BLOCK + i;
-        if (id >= pdf_gl_count) break;
-        size_t len = gl_decode(&p, buf);
-        int c = name_cmp(name, n, buf, len);
-        if (c == 0) return id;
-        if (c < 0) break;
+    for (uint32_t k = 0; k < PDF_GL_HASH_SIZE; k++) {
+        uint32_t v = pdf_gl_hash[slot];
+        if (v == 0xFFFFu) break;
+        uint32_t id = v & 0x1FFFu;
+        if ((v >> 13) == tag && id < pdf_gl_count) {
+            const uint8_t *p = gl_name_at(id);
+            /* a first byte that is a letter, not a token, must be the name's own */
+            if (pdf_gl_pair[*p][0] || *p == name[0]) {
+                size_t len = gl_decode(&p, buf);
+                if (len == n && memcmp(buf, name, n) == 0) return id;
+            }
+        }
+        if (++slot == PDF_GL_HASH_SIZE) slot = 0;
     }
     return PDF_GLYPH_NONE;
 }
@@ -81,10 +104,8 @@ size_t pdf_glyph_name(uint32_t id, char out[PDF_GLYPH_NAME_MAX])
 {
     out[0] = 0;
     if (id >= pdf_gl_count) return 0;
-    const uint8_t *p = pdf_gl_blob + pdf_gl_block[id / PDF_GL_BLOCK];
-    size_t len = 0;
-    for (uint32_t i = 0; i <= id % PDF_GL_BLOCK; i++) len = gl_decode(&p, out);
-    return len;
+    const uint8_t *p = gl_name_at(id);
+    return gl_decode(&p, out);
 }
 
 static uint32_t list_value(uint32_t id, uint32_t out[8])
@@ -229,6 +250,14 @@ uint32_t pdf_glyph_unicode(const uint8_t *name, size_t n, bool zapf, uint32_t ou
 
 uint32_t pdf_glyph_unicode_id(uint32_t id, bool zapf, uint32_t out[8])
 {
+    /* what pdf_glyph_unicode finds for this id's name: the list's own value comes first but
+     * for a dingbats "aN" in a dingbats font, so the name is decoded only then and for the
+     * names without a value (a1..a191) */
+    if (id >= pdf_gl_count) return 0;
+    if (!zapf) {
+        uint32_t k = list_value(id, out);
+        if (k) return k;
+    }
     char buf[PDF_GLYPH_NAME_MAX];
     size_t n = pdf_glyph_name(id, buf);
     return n ? pdf_glyph_unicode((const uint8_t *)buf, n, zapf, out) : 0;
@@ -282,7 +311,14 @@ static int std_code_of(int std14, uint32_t gid)
     return -1;
 }
 
-pith_status pdf_font_load_simple(pdf_ctx *ctx, const pdf_obj *dict, pdf_font *f)
+/* Resolve the 256 codes. With defer, a font whose text would consult its embedded program
+ * does not read it yet: the codes whose text or width the program can change are marked
+ * pending (their values meanwhile are as if there were no program), and pdf_font_prepare
+ * runs this again without defer when one of them is shown. Most such fonts (subsets with a
+ * /ToUnicode for every code they show) then never inflate their program: at load it was a
+ * fifth of a one-page document's time (issue 7). The second run gives every code what a
+ * single eager run gives; it reuses the first run's ToUnicode (f->tounicode). */
+static pith_status load_simple(pdf_ctx *ctx, const pdf_obj *dict, pdf_font *f, bool defer)
 {
     pith_doc *doc = ctx->doc;
     pith_status st = PITH_OK;
@@ -332,16 +368,27 @@ pith_status pdf_font_load_simple(pdf_ctx *ctx, const pdf_obj *dict, pdf_font *f)
         }
     }
 
-    const pdf_cmap *tu = pdf_font_load_cmap(ctx, pdf_dict_get(ctx, dict, "ToUnicode"), false, &st);
-    if (st != PITH_OK) return st;
+    const pdf_cmap *tu = f->tounicode;
+    if (!f->has_pending) {
+        tu = pdf_font_load_cmap(ctx, pdf_dict_get(ctx, dict, "ToUnicode"), false, &st);
+        if (st != PITH_OK) return st;
+        f->tounicode = tu;
+    }
 
-    /* the embedded program, when the font's builtin encoding decides the text */
+    /* the embedded program, when the font's builtin encoding decides the text; not deferred
+     * when the default encoding below depends on whether there is one */
     pdf_embedded emb;
     memset(&emb, 0, sizeof emb);
-    if (!type3 && (base == PDF_ENC_NONE || symbolic)) {
+    bool want = !type3 && (base == PDF_ENC_NONE || symbolic);
+    if (base == PDF_ENC_NONE && f->std14 != PDF_STD_SYMBOL &&
+        (zapf || contains(&f->name, "Symbol")))
+        defer = false;
+    defer = defer && want;
+    if (want && !defer) {
         st = pdf_embedded_read(ctx, desc, pith_scratch_arena(doc), &emb);
         if (st != PITH_OK) return st;
     }
+    memset(f->pending, 0, sizeof f->pending);
     /* the default base encoding (pdf.js's choice, for fonts without an encoding name; a
      * Type3 font's is Standard too, as poppler has it: a code its /Differences leave out
      * still has the text of its Standard name) */
@@ -373,6 +420,8 @@ pith_status pdf_font_load_simple(pdf_ctx *ctx, const pdf_obj *dict, pdf_font *f)
         if (!k && dname[c]) k = pdf_glyph_unicode(dname[c], dlen[c], zapf, u);
         if (!k && !dname[c] && base != PDF_ENC_NONE && pdf_enc_table[base][c] != PDF_GLYPH_NONE)
             k = pdf_glyph_unicode_id(pdf_enc_table[base][c], zapf, u);
+        /* from here on the program has its say */
+        if (!k && defer) f->pending[c >> 5] |= 1u << (c & 31);
         if (!k && emb.have_uni && emb.uni[c]) {
             u[0] = emb.uni[c];
             k = 1;
@@ -425,6 +474,9 @@ pith_status pdf_font_load_simple(pdf_ctx *ctx, const pdf_obj *dict, pdf_font *f)
         (mw->kind == PDF_INT || mw->kind == PDF_REAL) && missing > 0 && missing < 1e6;
     for (uint32_t c = 0; c < 256; c++) {
         if (have[c]) continue;
+        /* a standard font's width by glyph name, the name the program's encoding gives */
+        if (defer && f->std14 != PDF_STD_NONE && !dname[c] && base == PDF_ENC_NONE)
+            f->pending[c >> 5] |= 1u << (c & 31);
         int w = -1;
         if (f->std14 != PDF_STD_NONE)
             w = pdf_std14_width(f->std14, gids[c], std_code_of(f->std14, gids[c]));
@@ -432,5 +484,30 @@ pith_status pdf_font_load_simple(pdf_ctx *ctx, const pdf_obj *dict, pdf_font *f)
             w = pdf_met_symbol_w[c] ? pdf_met_symbol_w[c] : -1;
         f->width[c] = w >= 0 ? (float)w : have_missing ? (float)missing : type3 ? 0.0f : 500.0f;
     }
+    f->has_pending = false;
+    for (uint32_t i = 0; i < 8; i++) f->has_pending |= f->pending[i] != 0;
+    f->dict = f->has_pending ? dict : NULL;
     return PITH_OK;
+}
+
+pith_status pdf_font_load_simple(pdf_ctx *ctx, const pdf_obj *dict, pdf_font *f)
+{
+    return load_simple(ctx, dict, f, true);
+}
+
+pith_status pdf_font_prepare(pdf_ctx *ctx, const pdf_font *f, const uint8_t *s, size_t n)
+{
+    if (!f || !f->has_pending || f->kind == PDF_FONT_CID) return PITH_OK;
+    size_t i = 0;
+    /* once per shown string: written out, as this file is built for size in the wasm */
+    while (i < n && !((f->pending[s[i] >> 5] >> (s[i] & 31)) & 1u)) i++;
+    if (i == n) return PITH_OK;
+    /* fonts live in the document arena and are written only here and at load: the const is
+     * the content interpreter's promise not to change them */
+    pdf_font *mf = (pdf_font *)(uintptr_t)f;
+    pith_arena *sa = pith_scratch_arena(ctx->doc);
+    pith_arena_mark m = pith_arena_mark_get(sa);
+    pith_status st = load_simple(ctx, mf->dict, mf, false);
+    pith_arena_release(sa, m);
+    return st;
 }

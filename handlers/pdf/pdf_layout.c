@@ -1,8 +1,9 @@
 /* pdf_layout.c: glyphs placed on a page → words → lines → blocks in reading order → events.
  *
  * The content interpreter hands over every glyph with its origin, advance and writing
- * direction. Glyphs are first put in their writing frame (a along the direction, b across it,
- * up positive), one frame per direction class, so rotated and vertical text is laid out by the
+ * direction. Glyphs wholly outside the media box (never shown) are left out, unless all are.
+ * Glyphs are first put in their writing frame (a along the direction, b across it, up
+ * positive), one frame per direction class, so rotated and vertical text is laid out by the
  * same code as ordinary text. Then, per class:
  *
  *   chunks  runs of glyphs consecutive in the content stream that also sit next to each other
@@ -13,12 +14,16 @@
  *   bands   chunks sorted by baseline, top first; a band holds chunks whose baselines are
  *           within a fraction of the font size (superscripts and subscripts stay with their
  *           line). Within a band, chunks sorted by position join into lines, split where the
- *           gap is wider than a column gap (so two columns with aligned baselines stay apart)
- *           and where chunks overlap (a duplicate chunk drawn over another is dropped glyph by
+ *           gap is wider than a column gap (so two columns with aligned baselines stay apart;
+ *           a space the stream wrote inside one run of text is no column gap) and where
+ *           chunks overlap (a duplicate chunk drawn over another is dropped glyph by
  *           glyph first, as poppler does for fake bold and drop shadows).
  *   words   inside a line, a space goes where the content stream had a space glyph or a wide
  *           TJ gap, or where the gap between two glyphs exceeds a fraction of the font size:
- *           words are found from gaps, not only from space glyphs (TeX has none).
+ *           words are found from gaps, not only from space glyphs (TeX has none). A word
+ *           hyphenated at a line's end stays as the source has it ("em-" ends the line,
+ *           "ployee" starts the next): the issue asks for hyphenation left as in the source,
+ *           and a join cannot tell "em-ployee" from a compound broken at its hyphen.
  *   blocks  lines sorted top to bottom join the open block above them when the font size
  *           matches, the line pitch is about the block's, and the edges line up or the lines
  *           overlap mostly: a wider gap, an indented first line after a short last line or a
@@ -82,8 +87,9 @@
 #define BLOCK_ALIGN 1.0  /* left, right or centre edges within this align */
 #define BLOCK_OVERLAP 0.6 /* or lines overlap by this much of the wider one */
 #define HEADING_RATIO 1.18 /* a heading's size is at least this times the body size */
+#define CLIP_SLACK 1.0   /* a glyph box this far (points) past the media box is still on it */
 
-enum { G_SPACE = 1, G_DROP = 2 };
+enum { G_SPACE = 1, G_DROP = 2, G_OUT = 4 };
 
 #define NONE UINT32_MAX
 
@@ -114,8 +120,11 @@ struct pdf_layout {
     bool pending_space;
     float space_a, space_b;  /* where the pending space glyph started (its frame) */
     uint16_t space_cls;
-    bool cut;
-    uint32_t chars;          /* code points emitted */                /* the glyph limit was hit (warned once) */
+    bool cut;                /* the glyph limit was hit (warned once) */
+    uint32_t chars;          /* code points emitted */
+    double clip[4];          /* x0 y0 x1 y1: the media box (pdf_layout_clip) */
+    bool clipped;
+    uint32_t outside;        /* glyphs wholly outside it (G_OUT) */
 };
 
 typedef struct lay_chunk {
@@ -281,10 +290,17 @@ pith_status pdf_layout_add(pdf_layout *l, const pdf_placed *pg)
     g->y0 = (float)d_min(pg->y0, pg->y1);
     g->y1 = (float)d_max(pg->y0, pg->y1);
     g->font = pg->font;
+    /* Outside the media box nothing is ever shown (proof stamps set above the page): such
+     * glyphs are left out, as poppler does, unless the page has nothing else. */
+    if (l->clipped && (g->x1 < l->clip[0] - CLIP_SLACK || g->y1 < l->clip[1] - CLIP_SLACK ||
+                       g->x0 > l->clip[2] + CLIP_SLACK || g->y0 > l->clip[3] + CLIP_SLACK)) {
+        g->flags |= G_OUT;
+        l->outside++;
+    }
     if (l->pending_space && g->cls == l->space_cls && d_abs(g->b - l->space_b) < 0.3 * size &&
         g->a0 < l->space_a)
         l->pending_space = false;  /* drawn back over the space */
-    g->flags = (uint8_t)((pg->space_before || l->pending_space) ? G_SPACE : 0);
+    g->flags |= (uint8_t)((pg->space_before || l->pending_space) ? G_SPACE : 0);
     l->pending_space = false;
     k = pg->nuni > 8 ? 8 : pg->nuni;
     g->nuni = (uint8_t)k;
@@ -299,6 +315,36 @@ pith_status pdf_layout_add(pdf_layout *l, const pdf_placed *pg)
     }
     l->n++;
     return PITH_OK;
+}
+
+/* MARK: - Media box */
+
+void pdf_layout_clip(pdf_layout *l, double x0, double y0, double x1, double y1)
+{
+    if (!l || !d_sane(x0) || !d_sane(y0) || !d_sane(x1) || !d_sane(y1) || x1 <= x0 || y1 <= y0)
+        return;
+    l->clip[0] = x0;
+    l->clip[1] = y0;
+    l->clip[2] = x1;
+    l->clip[3] = y1;
+    l->clipped = true;
+}
+
+/* Glyphs outside the media box go, in stream order, unless all are outside (a box that misses
+ * all of the page's text is more likely wrong than the text invisible). */
+static void drop_outside(pdf_layout *l)
+{
+    uint32_t w = 0;
+    if (!l->outside || l->outside == l->n) return;
+    for (uint32_t i = 0; i < l->n; i++) {
+        if (l->g[i].flags & G_OUT) {
+            l->cls[l->g[i].cls].count--;
+            continue;
+        }
+        l->g[w++] = l->g[i];
+    }
+    l->n = w;
+    l->outside = 0;
 }
 
 /* MARK: - Stacked columns */
@@ -541,6 +587,7 @@ static void line_add(lay_line *ln, lay_chunk *ch, uint32_t ci)
 typedef struct lay_gap {
     float x0, x1, b, size;
     float left;              /* width of the text left of it, to the previous gap */
+    bool mixed;              /* the font sizes either side of it differ by over a tenth */
     uint32_t band, chunk;    /* the chunk right of the gap */
     uint16_t cls;
 } lay_gap;
@@ -575,10 +622,22 @@ static bool gutter_like(const lay_gap *a, const lay_gap *o)
     return d_abs(a->x1 - o->x1) <= 0.6 * s || d_abs(a->x0 - o->x0) <= 0.6 * s;
 }
 
+/* Is the gap left of chunk ch[i] (em) a word space the content stream wrote? The chunk goes
+ * on right where the one before it along ended, after a space glyph or a TJ word gap: one run
+ * of text, drawn word after word (OCR layers stretch their words to the scan, 1 em apart;
+ * justified lines). Columns are drawn one after the other, not interleaved so; a gap wider
+ * than COL_GAP_WIDE is a deliberate move, whatever the stream says. */
+static bool word_space(const pdf_layout *l, const lay_chunk *ch, uint32_t i, double gap)
+{
+    return ch[i].first == ch[i - 1].end && (l->g[ch[i].first].flags & G_SPACE) &&
+           gap < COL_GAP_WIDE;
+}
+
 /* Column gaps: a wide gap in a band is a column boundary when bands nearby have a gap at the
  * same place (a gutter runs down the page; the wide spaces of justified text fall anywhere,
  * even several em wide in a narrow column). Marks the chunk right of each boundary (brk). */
-static void find_gutters(lay_chunk *ch, const uint32_t *bands, uint32_t nb, lay_gap *gaps)
+static void find_gutters(const pdf_layout *l, lay_chunk *ch, const uint32_t *bands, uint32_t nb,
+                         lay_gap *gaps)
 {
     uint32_t ng = 0, g, h;
     for (uint32_t k = 0; k < nb; k++) {
@@ -589,11 +648,12 @@ static void find_gutters(lay_chunk *ch, const uint32_t *bands, uint32_t nb, lay_
             if (c->count == 0) continue;
             if (i > bands[k]) {
                 double s = d_max(c->size, ch[i - 1].size), gap = c->a0 - right;
-                if (gap >= COL_GAP_MIN * s) {
+                if (gap >= COL_GAP_MIN * s && !word_space(l, ch, i, gap / s)) {
                     lay_gap *gp = &gaps[ng++];
                     gp->x0 = (float)right;
                     gp->x1 = c->a0;
                     gp->left = (float)(right - seg);
+                    gp->mixed = d_abs(c->size - ch[i - 1].size) > 0.1 * s;
                     if (gap >= COL_GAP * s) seg = c->a0;
                     gp->b = c->b;
                     gp->size = (float)s;
@@ -626,12 +686,16 @@ static void find_gutters(lay_chunk *ch, const uint32_t *bands, uint32_t nb, lay_
         if (support >= 2 || (support >= 1 && w >= COL_GAP * a->size)) ch[a->chunk].brk = 1;
     }
     /* A gap holding a gutter found nearby is that gutter too, however ragged its edges (the
-     * short last line of a paragraph beside an indented first line). */
+     * short last line of a paragraph beside an indented first line). So is one with little
+     * text left of it when it is wide (a last line as short as "2020.") or the font size
+     * changes across it (a table's last cell beside the body text of the next column). */
     for (g = 0; g < ng; g++) {
         const lay_gap *a = &gaps[g];
         double tol = 0.3 * a->size;
         bool hit = false;
-        if (ch[a->chunk].brk || a->left < COL_MIN_TEXT * a->size) continue;
+        if (ch[a->chunk].brk || (a->left < COL_MIN_TEXT * a->size && !a->mixed &&
+                                  a->x1 - a->x0 < COL_GAP_WIDE * a->size))
+            continue;
         for (h = g; h-- > 0 && !hit;) {
             const lay_gap *o = &gaps[h];
             if (o->cls != a->cls || o->band + 2 * COL_WINDOW < a->band) break;
@@ -811,9 +875,10 @@ static bool row_mates(const lay_box *a, const lay_box *b)
  * receives the order. Constraints (after Breuel): a comes before b when they overlap along the
  * line and a is above, or when a is left of b and not entirely below it. Among the blocks
  * whose predecessors are done, the next is the row-mate right of the last block, else the
- * nearest block below the current column's block (so a column is read to its end before the
- * next one starts, even across a gap), else the topmost. Falls back to the given order when n
- * is large (the constraints are quadratic). */
+ * nearest block below the last block (so a column is read to its end before the next one
+ * starts, even across a gap; and a header's lines stacked right of a title follow it), else
+ * the topmost. Falls back to the given order when n is large (the constraints are
+ * quadratic). */
 static pith_status order_blocks(pith_doc *doc, const lay_block *bks, const uint32_t *idx,
                                 uint32_t n, uint32_t *out)
 {
@@ -821,7 +886,7 @@ static pith_status order_blocks(pith_doc *doc, const lay_block *bks, const uint3
     uint8_t *before;  /* before[a*n+b]: a must come before b */
     uint32_t *indeg;
     uint8_t *done;
-    uint32_t a, b, k, last = NONE, anchor = NONE;
+    uint32_t a, b, k, last = NONE;
     if (n <= 1 || n > LAY_ORDER_MAX) {
         memcpy(out, idx, n * sizeof *out);
         return PITH_OK;
@@ -866,10 +931,10 @@ static pith_status order_blocks(pith_doc *doc, const lay_block *bks, const uint3
                 row = true;
             }
         }
-        if (pick == NONE && anchor != NONE) {
+        if (pick == NONE && last != NONE) {
             for (a = 0; a < n; a++) {
                 if (done[a] || indeg[a]) continue;
-                if (x_overlap(&bx[anchor], &bx[a]) && bx[a].y1 <= bx[anchor].y0 + 0.5 * bx[a].size &&
+                if (x_overlap(&bx[last], &bx[a]) && bx[a].y1 <= bx[last].y0 + 0.5 * bx[a].size &&
                     (pick == NONE || bx[a].y1 > best)) {
                     pick = a;
                     best = bx[a].y1;
@@ -885,7 +950,6 @@ static pith_status order_blocks(pith_doc *doc, const lay_block *bks, const uint3
         for (b = 0; b < n; b++)
             if (before[(size_t)pick * n + b] && indeg[b]) indeg[b]--;
         last = pick;
-        if (!row) anchor = pick;
     }
     return PITH_OK;
 }
@@ -1179,6 +1243,7 @@ pith_status pdf_layout_emit(pdf_layout *l, uint32_t page_index)
     if (!l || l->n == 0) return PITH_OK;
     doc = l->doc;
     if ((st = pith_work(doc, (uint64_t)l->n * 8)) != PITH_OK) return st;
+    drop_outside(l);
     if ((st = restack_columns(l)) != PITH_OK) return st;
     ch = pith_scratch_alloc(doc, (size_t)l->n * sizeof *ch);
     lines = pith_scratch_alloc(doc, (size_t)l->n * sizeof *lines);
@@ -1191,7 +1256,7 @@ pith_status pdf_layout_emit(pdf_layout *l, uint32_t page_index)
         uint32_t nbands;
         if (!bands || !gaps) return pith_alloc_failed(doc, (size_t)nc * sizeof *gaps);
         nbands = make_bands(ch, nc, bands);
-        find_gutters(ch, bands, nbands, gaps);
+        find_gutters(l, ch, bands, nbands, gaps);
         nl = make_lines(l, ch, bands, nbands, lines);
     }
     qsort(lines, nl, sizeof *lines, line_cmp);

@@ -105,6 +105,9 @@ static void lex_number(pdf_lex *lx, pdf_obj *o)
     int64_t ip = 0;
     double r = 0;
     bool big = false, real = false;
+    /* 17 digits stay below the bound checked next (2^62 / 10): no check for them */
+    for (uint32_t k = 0; k < 17 && p < end && *p >= '0' && *p <= '9'; k++, p++)
+        ip = ip * 10 + (*p - '0');
     while (p < end && *p >= '0' && *p <= '9') {
         if (!big && ip > (INT64_MAX >> 1) / 10) {
             big = true;
@@ -117,15 +120,23 @@ static void lex_number(pdf_lex *lx, pdf_obj *o)
         p++;
     }
     if (p < end && *p == '.') {
+        /* the fraction's digits as an integer, divided once (exact for the 15 digits a
+         * double holds; later digits are read and dropped) */
+        static const double pow10[16] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+                                         1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+        uint64_t frac = 0;
+        uint32_t k = 0;
         real = true;
         if (!big) r = (double)ip;
         p++;
-        double scale = 0.1;
         while (p < end && *p >= '0' && *p <= '9') {
-            r += (*p - '0') * scale;
-            scale *= 0.1;
+            if (k < 15) {
+                frac = frac * 10 + (uint64_t)(*p - '0');
+                k++;
+            }
             p++;
         }
+        r += (double)frac / pow10[k];
     }
     /* Junk glued to a number ("12.3.4", "5-6") is dropped up to the next delimiter, as MuPDF
      * lexes a number as a run of number characters. */
@@ -294,18 +305,20 @@ typedef enum tok {
     TOK_JUNK, /* a stray ')' or '>' or '}' / '{' outside content streams */
 } tok;
 
-static bool kw_is(const uint8_t *s, size_t n, const char *kw)
+/* The keyword's length is known where it is written (KW): a strlen per token showed in the
+ * wasm profile, where this call is not inlined. */
+#define KW(lit) (lit), sizeof(lit) - 1
+static bool kw_is(const uint8_t *s, size_t n, const char *kw, size_t m)
 {
-    size_t m = strlen(kw);
     return n == m && memcmp(s, kw, m) == 0;
 }
 
 /* Is a keyword one that ends an object in a file (a missing ">>" or "]")? */
 static bool kw_structure(const uint8_t *s, size_t n)
 {
-    return kw_is(s, n, "obj") || kw_is(s, n, "endobj") || kw_is(s, n, "stream") ||
-           kw_is(s, n, "endstream") || kw_is(s, n, "xref") || kw_is(s, n, "trailer") ||
-           kw_is(s, n, "startxref");
+    return kw_is(s, n, KW("obj")) || kw_is(s, n, KW("endobj")) || kw_is(s, n, KW("stream")) ||
+           kw_is(s, n, KW("endstream")) || kw_is(s, n, KW("xref")) ||
+           kw_is(s, n, KW("trailer")) || kw_is(s, n, KW("startxref"));
 }
 
 /* "G R" after an integer: both consumed when they are there. */
@@ -406,12 +419,12 @@ static pith_status next_token(pdf_lex *lx, pdf_obj *o, tok *t, bool ops)
     const uint8_t *s = lx->p;
     while (lx->p < lx->end && is_regular(*lx->p)) lx->p++;
     size_t n = (size_t)(lx->p - s);
-    if (kw_is(s, n, "true") || kw_is(s, n, "false")) {
+    if (kw_is(s, n, KW("true")) || kw_is(s, n, KW("false"))) {
         o->kind = PDF_BOOL;
         o->u.b = n == 4;
         return PITH_OK;
     }
-    if (kw_is(s, n, "null")) {
+    if (kw_is(s, n, KW("null"))) {
         o->kind = PDF_NULL;
         return PITH_OK;
     }
@@ -508,23 +521,69 @@ static pith_status close_frame(pdf_lex *lx, item_stack *is, const frame *f, pdf_
     return PITH_OK;
 }
 
-static pith_status parse(pdf_lex *lx, pdf_obj *out, bool ops, pith_arena *tmp);
+static pith_status parse(pdf_lex *lx, pdf_obj *out, bool ops, pith_arena *tmp, tok first);
 
-/* The item stack grows in the scratch arena and is rolled back when the object is done, so a
+/* An item read into the stack's next slot is kept by counting it; one made elsewhere (a
+ * container just closed, written past where its items began, or a token read aside while
+ * the stack was full) is copied. */
+static pith_status keep_item(pdf_lex *lx, item_stack *is, const pdf_obj *o)
+{
+    if (is->n < is->cap && o == &is->v[is->n]) {
+        is->n++;
+        return PITH_OK;
+    }
+    return push_item(lx, is, o);
+}
+
+/* Most objects asked for are scalars (a content stream is operands and operators), so the
+ * tokens before the first container are read here, as parse would read them at depth 0,
+ * without its item stack. A container goes to parse, its opening token already read. The
+ * item stack grows in the scratch arena and is rolled back when the object is done, so a
  * large array costs its final copy only in the document arena. When the objects themselves go
  * to scratch (content streams), rolling back would lose them: the stack then stays there,
  * released with the unit. */
 pith_status pdf_parse(pdf_lex *lx, pdf_obj *out, bool ops)
 {
-    pith_arena *tmp = pith_scratch_arena(lx->doc);
-    if (tmp == lx->arena) return parse(lx, out, ops, tmp);
-    pith_arena_mark m = pith_arena_mark_get(tmp);
-    pith_status st = parse(lx, out, ops, tmp);
-    pith_arena_release(tmp, m);
-    return st;
+    for (;;) {
+        /* straight into *out (next_token clears it first): a copy of a token just written
+         * field by field cost more than the lexing (a stalled store forward, perf) */
+        tok t;
+        pith_status st = next_token(lx, out, &t, ops);
+        if (st == PITH_E_TRUNCATED) {
+            lx->made++;
+            return st;
+        }
+        if (st != PITH_OK) {
+            memset(out, 0, sizeof *out);
+            return st;
+        }
+        switch (t) {
+        case TOK_EOF:
+            return PITH_OK; /* *out is null */
+        case TOK_OBJ:
+        case TOK_KEYWORD:
+            lx->made++;
+            return PITH_OK;
+        case TOK_JUNK:
+        case TOK_ARRAY_END:
+        case TOK_DICT_END:
+            continue; /* unbalanced close or junk at the top level: skipped */
+        case TOK_ARRAY:
+        case TOK_DICT:
+            break;
+        }
+        memset(out, 0, sizeof *out);
+        pith_arena *tmp = pith_scratch_arena(lx->doc);
+        if (tmp == lx->arena) return parse(lx, out, ops, tmp, t);
+        pith_arena_mark m = pith_arena_mark_get(tmp);
+        st = parse(lx, out, ops, tmp, t);
+        pith_arena_release(tmp, m);
+        return st;
+    }
 }
 
-static pith_status parse(pdf_lex *lx, pdf_obj *out, bool ops, pith_arena *tmp)
+/* The container opened by `first` (TOK_ARRAY or TOK_DICT, already read) and what it holds. */
+static pith_status parse(pdf_lex *lx, pdf_obj *out, bool ops, pith_arena *tmp, tok first)
 {
     item_stack is;
     is.v = is.local;
@@ -532,22 +591,25 @@ static pith_status parse(pdf_lex *lx, pdf_obj *out, bool ops, pith_arena *tmp)
     is.cap = sizeof is.local / sizeof is.local[0];
     is.tmp = tmp;
     frame frames[PDF_MAX_NEST];
-    uint32_t depth = 0;
+    frames[0].start = 0;
+    frames[0].dict = first == TOK_DICT;
+    uint32_t depth = 1;
     uint64_t skip = 0; /* containers open beyond PDF_MAX_NEST, read and dropped */
     pith_status st = PITH_OK;
-    memset(out, 0, sizeof *out);
     for (;;) {
-        pdf_obj o;
+        /* the token is read into the item stack's next slot, where it stays when it is an
+         * item (no copy of it: see pdf_parse); a full stack grows only for an item */
+        pdf_obj spare, *o = is.n < is.cap ? &is.v[is.n] : &spare;
         tok t;
-        st = next_token(lx, &o, &t, ops);
+        st = next_token(lx, o, &t, ops);
         if (st != PITH_OK && st != PITH_E_TRUNCATED) return st;
         if (st == PITH_E_TRUNCATED || t == TOK_EOF) {
             if (t == TOK_EOF && depth == 0 && skip == 0) return PITH_OK; /* *out is null */
             if (st == PITH_E_TRUNCATED && !skip && depth) {
-                pith_status s2 = push_item(lx, &is, &o);
+                pith_status s2 = keep_item(lx, &is, o);
                 if (s2 != PITH_OK) return s2;
             } else if (st == PITH_E_TRUNCATED && !skip) {
-                *out = o;
+                *out = *o;
                 lx->made++;
                 return PITH_E_TRUNCATED;
             }
@@ -567,13 +629,13 @@ static pith_status parse(pdf_lex *lx, pdf_obj *out, bool ops, pith_arena *tmp)
         if (skip) {
             if (t == TOK_ARRAY || t == TOK_DICT) skip++;
             else if (t == TOK_ARRAY_END || t == TOK_DICT_END) skip--;
-            else if (t == TOK_KEYWORD && !ops && kw_structure(o.u.s, o.n)) {
-                lx->p = o.u.s; /* give the keyword back; close what is open */
+            else if (t == TOK_KEYWORD && !ops && kw_structure(o->u.s, o->n)) {
+                lx->p = o->u.s; /* give the keyword back; close what is open */
                 skip = 0;
                 goto close_all;
             }
             if (skip) continue;
-            o = pdf_null; /* the skipped container reads as null */
+            *o = pdf_null; /* the skipped container reads as null */
             goto have_obj;
         }
         switch (t) {
@@ -599,7 +661,7 @@ static pith_status parse(pdf_lex *lx, pdf_obj *out, bool ops, pith_arena *tmp)
             if (!depth) continue; /* unbalanced close at the top level: skipped */
             /* "]" closing a dict or ">>" closing an array: close the innermost anyway (the
              * mismatch is the file's; MuPDF and pdf.js accept it the same way). */
-            st = close_frame(lx, &is, &frames[--depth], &o);
+            st = close_frame(lx, &is, &frames[--depth], o);
             if (st != PITH_OK) return st;
             goto have_obj;
         case TOK_JUNK:
@@ -607,12 +669,12 @@ static pith_status parse(pdf_lex *lx, pdf_obj *out, bool ops, pith_arena *tmp)
         case TOK_KEYWORD:
             if (depth == 0) {
                 lx->made++;
-                *out = o;
+                *out = *o;
                 return PITH_OK;
             }
             if (ops) goto have_obj; /* an operator inside an array: kept (pdf.js) */
-            if (kw_structure(o.u.s, o.n)) {
-                lx->p = o.u.s;
+            if (kw_structure(o->u.s, o->n)) {
+                lx->p = o->u.s;
                 goto close_all;
             }
             continue; /* junk keyword inside a container */
@@ -623,10 +685,10 @@ static pith_status parse(pdf_lex *lx, pdf_obj *out, bool ops, pith_arena *tmp)
     have_obj:
         if (depth == 0) {
             lx->made++;
-            *out = o;
+            *out = *o;
             return PITH_OK;
         }
-        st = push_item(lx, &is, &o);
+        st = keep_item(lx, &is, o);
         if (st != PITH_OK) return st;
         continue;
     close_all:

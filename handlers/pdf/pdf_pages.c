@@ -111,6 +111,7 @@ static pith_status add_page(pdf_ctx *ctx, page_list *pl, const pdf_obj *dict, co
     double media[4] = {0, 0, 612, 792}, crop[4];
     if (inh.mediabox) (void)read_box(ctx, inh.mediabox, media);
     memcpy(p->box, media, sizeof media);
+    memcpy(p->media, media, sizeof media);
     if (inh.cropbox && read_box(ctx, inh.cropbox, crop)) {
         double b[4] = {crop[0] > media[0] ? crop[0] : media[0],
                        crop[1] > media[1] ? crop[1] : media[1],

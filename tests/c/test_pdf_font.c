@@ -154,6 +154,58 @@ Test(pdf_font, glyph_list_has_every_agl_name_once)
     cr_expect_eq(pdf_glyph_id((const uint8_t *)"", 0), PDF_GLYPH_NONE);
 }
 
+/* pdf_glyph_unicode_id reads the list's value without the name for non-dingbats fonts (issue
+ * 7): it must still answer what the name itself answers, for every id, both ways. */
+Test(pdf_font, glyph_ids_answer_as_their_names)
+{
+    char name[PDF_GLYPH_NAME_MAX];
+    for (uint32_t id = 0; id < pdf_gl_count; id++) {
+        size_t n = pdf_glyph_name(id, name);
+        for (int zapf = 0; zapf < 2; zapf++) {
+            uint32_t a[8] = {0}, b[8] = {0};
+            uint32_t ka = pdf_glyph_unicode_id(id, zapf, a);
+            uint32_t kb = pdf_glyph_unicode((const uint8_t *)name, n, zapf, b);
+            cr_assert_eq(ka, kb, "%s zapf %d", name, zapf);
+            cr_assert(memcmp(a, b, sizeof a) == 0, "%s zapf %d", name, zapf);
+        }
+    }
+    uint32_t u[8];
+    cr_expect_eq(pdf_glyph_unicode_id(pdf_gl_count, false, u), 0);
+    cr_expect_eq(pdf_glyph_unicode_id(PDF_GLYPH_NONE, true, u), 0);
+}
+
+/* The name index (a hash table over the compressed list) answers only for the exact name:
+ * not for a prefix, an extension, another case, the stored compressed bytes themselves, or
+ * bytes the list never holds. */
+Test(pdf_font_hostile, glyph_index_matches_whole_names_only)
+{
+    const char *miss[] = {"Aacut", "Aacutee", "AACUTE", "aacute ", " aacute", "aacute\n",
+                          "uni0041", "a.sc", "f_f_i", "A\xC3\xA9", "\xFF", "g12", "cid65"};
+    for (size_t i = 0; i < sizeof miss / sizeof *miss; i++)
+        cr_expect_eq(pdf_glyph_id((const uint8_t *)miss[i], strlen(miss[i])), PDF_GLYPH_NONE,
+                     "%s", miss[i]);
+    uint32_t id = pdf_glyph_id((const uint8_t *)"Aacute", 6);
+    cr_assert_neq(id, PDF_GLYPH_NONE);
+    cr_expect_eq(pdf_glyph_id((const uint8_t *)"Aacute\0", 7), PDF_GLYPH_NONE);
+    /* the stored bytes of long names use tokens: looked up as a name, they are no name */
+    char name[PDF_GLYPH_NAME_MAX];
+    uint32_t tried = 0;
+    const uint8_t *p = pdf_gl_blob;
+    for (uint32_t i = 0; i < pdf_gl_count; i++, p += strlen((const char *)p) + 1) {
+        size_t n = strlen((const char *)p), m = pdf_glyph_name(i, name);
+        if (n == m && memcmp(p, name, n) == 0) continue;  /* stored plainly */
+        tried++;
+        cr_assert_eq(pdf_glyph_id(p, n), PDF_GLYPH_NONE, "raw bytes of %s", name);
+    }
+    cr_expect_gt(tried, 4000);
+    /* every length up to the limit, and past it */
+    uint8_t longname[PDF_GLYPH_NAME_MAX + 2];
+    memset(longname, 'a', sizeof longname);
+    for (size_t n = 0; n <= sizeof longname; n++)
+        cr_expect_eq(pdf_glyph_id(longname, n), n == 1 ? pdf_glyph_id((const uint8_t *)"a", 1)
+                                                       : PDF_GLYPH_NONE, "%zu", n);
+}
+
 Test(pdf_font, glyph_names_from_the_agl)
 {
     uint32_t u[8];
@@ -664,7 +716,66 @@ Test(pdf_font, broken_font_gives_the_fallback)
     close_pdf(&f);
 }
 
+/* A Type1 font without /Encoding whose ToUnicode maps A to "X" and whose program's builtin
+ * encoding (Adobe Type 1 Font Format §10.3, cleartext "dup 66 /Eacute put") names B. */
+#define LAZY_TU "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n" \
+                "1 begincodespacerange <00> <FF> endcodespacerange\n"            \
+                "1 beginbfchar <41> <0058> endbfchar\nendcmap end end\n"
+#define LAZY_T1 "%!PS-AdobeFont-1.0: Foo 001\n/Encoding 256 array\n"              \
+                "0 1 255 {1 index exch /.notdef put} for\ndup 65 /Aring put\n"      \
+                "dup 66 /Eacute put\nreadonly def\ncurrentfile eexec\n"
+
+static void lazy_font_pdf(pdf_file *f, const char *program)
+{
+    char *tu = stream_obj("", LAZY_TU, strlen(LAZY_TU));
+    char *prog = stream_obj("/Length1 0", program, strlen(program));
+    const char *objs[] = {
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Foo /FirstChar 65 /LastChar 66 "
+        "/Widths [600 700] /ToUnicode 5 0 R /FontDescriptor 6 0 R >>",
+        tu, "<< /Type /FontDescriptor /FontName /Foo /Flags 32 /FontFile 7 0 R >>", prog};
+    open_pdf(f, objs, 4);
+    free(tu);
+    free(prog);
+}
+
+/* Issue 7: the program is read when a code the ToUnicode leaves out is shown, and then
+ * gives that code the text an eager load gave it (B: Eacute, U+00C9 in the glyph list). */
+Test(pdf_font, embedded_program_read_when_a_code_needs_it)
+{
+    pdf_file f;
+    lazy_font_pdf(&f, LAZY_T1);
+    pdf_font *font = font_num(&f, 4);
+    cr_assert(font);
+    cr_assert_eq(pdf_font_prepare(f.ctx, font, (const uint8_t *)"AA", 2), PITH_OK);
+    cr_expect(font->has_pending, "a ToUnicode code alone does not read the program");
+    cr_assert_eq(pdf_font_prepare(f.ctx, font, (const uint8_t *)"AB", 2), PITH_OK);
+    cr_expect(!font->has_pending);
+    shown r = show(font, "AB", 2);
+    const uint32_t want[] = {'X', 0x00C9};
+    expect_cps(&r, want, 2);
+    cr_expect(near(r.w, 0.6 + 0.7), "the /Widths, got %f", r.w);
+    close_pdf(&f);
+}
+
 /* MARK: - Hostile */
+
+/* A broken program is warned about only when it is needed, and then the code reads as if
+ * there were none (StandardEncoding: B). */
+Test(pdf_font_hostile, broken_program_warns_only_when_needed)
+{
+    pdf_file f;
+    lazy_font_pdf(&f, "%!PS-AdobeFont-1.0: Foo\n/Encoding junk\n");
+    pdf_font *font = font_num(&f, 4);
+    cr_assert(font);
+    cr_assert_eq(pdf_font_prepare(f.ctx, font, (const uint8_t *)"A", 1), PITH_OK);
+    cr_expect(!pdf_test_has_warning(f.doc, "embedded"));
+    cr_assert_eq(pdf_font_prepare(f.ctx, font, (const uint8_t *)"B", 1), PITH_OK);
+    cr_expect(pdf_test_has_warning(f.doc, "embedded"));
+    shown r = show(font, "AB", 2);
+    const uint32_t want[] = {'X', 'B'};
+    expect_cps(&r, want, 2);
+    close_pdf(&f);
+}
 
 Test(pdf_font_hostile, million_entry_tounicode_is_capped, .init = arena_setup,
      .fini = arena_teardown)

@@ -15,6 +15,8 @@
 typedef struct page {
     pdf_placed *g;
     uint32_t n, cap;
+    bool clip;          /* pass clip_box to pdf_layout_clip (the media box) */
+    double clip_box[4];
 } page;
 
 static void page_put(page *p, const pdf_placed *g)
@@ -98,6 +100,7 @@ static pith_status l_unit(pith_doc *doc, void *state, uint32_t index)
     pdf_layout *l = pdf_layout_new(doc, 612, 792);
     pith_status st;
     if (!l) return pith_doc_status(doc);
+    if (p->clip) pdf_layout_clip(l, p->clip_box[0], p->clip_box[1], p->clip_box[2], p->clip_box[3]);
     for (uint32_t i = 0; i < p->n; i++)
         if ((st = pdf_layout_add(l, &p->g[i])) != PITH_OK) return st;
     return pdf_layout_emit(l, index);
@@ -320,6 +323,161 @@ Test(pdf_layout, header_row_left_to_right)
     /* a single wide gap with nothing like it above or below is not a column gap */
     expect_text(&p, "Journal page 5\n\nbody text under the header line, as wide as the page "
                     "is\nand a second line of the body text that is also wide enough\n");
+}
+
+/* Issue 7 (pdfminer__pr-00530-ml-lines.pdf): the one-word last line of a paragraph ("2020.")
+ * beside the indented first line of the next column's paragraph, 17 em apart: the gap holds
+ * the gutter the lines above show, so it is that gutter, however short the text left of it. */
+Test(pdf_layout, short_last_line_beside_a_wide_gutter)
+{
+    page p = {0};
+    char tx[64];
+    for (int i = 0; i < 6; i++) {
+        snprintf(tx, sizeof tx, "left column line %d, wide as the column", i);
+        text_at(&p, tx, 72, 700 - 12 * i, 10);
+        snprintf(tx, sizeof tx, "right column line %d of the other", i);
+        text_at(&p, tx, 300, 700 - 12 * i, 10);
+    }
+    text_at(&p, "2020.", 72, 628, 10);
+    text_at(&p, "The next paragraph starts", 310, 628, 10);
+    text_at(&p, "and goes on here in its column", 300, 616, 10);
+    expect_text(&p, "left column line 0, wide as the column\nleft column line 1, wide as the column\n"
+                    "left column line 2, wide as the column\nleft column line 3, wide as the column\n"
+                    "left column line 4, wide as the column\nleft column line 5, wide as the column\n"
+                    "2020.\n\n"
+                    "right column line 0 of the other\nright column line 1 of the other\n"
+                    "right column line 2 of the other\nright column line 3 of the other\n"
+                    "right column line 4 of the other\nright column line 5 of the other\n"
+                    "The next paragraph starts\nand goes on here in its column\n");
+}
+
+/* Issue 7 (pdfminer__naacl06-shinyama.pdf, Table 4): the last cell of a table row ("Rows",
+ * 8 pt) ends just left of the gutter, the next column's body text (11 pt) goes on right of
+ * it. Little text is left of that gap, but it holds the gutter the body lines show and the
+ * font size changes across it: the cell stays out of the next column's line. */
+Test(pdf_layout, table_cell_beside_the_next_column)
+{
+    page p = {0};
+    char tx[64];
+    for (int i = 0; i < 6; i++) {
+        snprintf(tx, sizeof tx, "left column line %d", i);
+        /* 15 letters and 3 spaces of 11 pt: 92.4 pt, ending at 318 */
+        text_at(&p, tx, 318 - 92.4, 700 - 13 * i, 11);
+        snprintf(tx, sizeof tx, "right column line %d", i);
+        text_at(&p, tx, 330, 700 - 13 * i, 11);
+    }
+    text_at(&p, "Description", 72, 622, 8);
+    text_at(&p, "Rows", 302, 622, 8);
+    text_at(&p, "lowing sentence", 330, 622, 11);
+    expect_text(&p, "left column line 0\nleft column line 1\nleft column line 2\n"
+                    "left column line 3\nleft column line 4\nleft column line 5\n\n"
+                    "Description Rows\n\n"
+                    "right column line 0\nright column line 1\nright column line 2\n"
+                    "right column line 3\nright column line 4\nright column line 5\n"
+                    "lowing sentence\n");
+}
+
+/* Issue 7 (pypdf__indirect-rotation.pdf, an OCR layer): each line is one run of text with a
+ * space glyph between words, the words stretched to the scan so that the spaces are about an
+ * em wide and line up from line to line like a gutter. A space the stream wrote, in a run
+ * drawn word after word, is a word space: the lines stay whole. */
+Test(pdf_layout, word_spaces_of_one_run_are_no_gutter)
+{
+    page p = {0};
+    const char *first[] = {"Compania", "Norasias", "Companhi", "Crowleys", "Evergree"};
+    const char *second[] = {"SudAmericana de", "Container Line", "Libra de Nave", "Maritime Corp",
+                            "Marine Corp"};
+    for (int i = 0; i < 5; i++) {
+        double x = text_at(&p, first[i], 72, 700 - 14 * i, 10);
+        glyph_at(&p, ' ', x, 700 - 14 * i, 10, 3, 1, 0);
+        text_dir(&p, second[i], x + 10, 700 - 14 * i, 10, 1, 0, true);
+    }
+    expect_text(&p, "Compania SudAmericana de\nNorasias Container Line\nCompanhi Libra de Nave\n"
+                    "Crowleys Maritime Corp\nEvergree Marine Corp\n");
+}
+
+/* The same page with the second words placed by the stream without a space glyph (a move):
+ * two columns, read one after the other. */
+Test(pdf_layout, moved_words_in_a_run_may_be_a_gutter)
+{
+    page p = {0};
+    const char *first[] = {"Compania", "Norasias", "Companhi", "Crowleys", "Evergree"};
+    const char *second[] = {"SudAmericana", "Containers", "Libradenave", "Maritimes", "Marines"};
+    for (int i = 0; i < 5; i++) {
+        double x = text_at(&p, first[i], 72, 700 - 14 * i, 10);
+        text_at(&p, second[i], x + 10, 700 - 14 * i, 10);
+    }
+    expect_text(&p, "Compania\nNorasias\nCompanhi\nCrowleys\nEvergree\n\n"
+                    "SudAmericana\nContainers\nLibradenave\nMaritimes\nMarines\n");
+}
+
+/* Issue 7 (pdfminer__pr-00530-ml-lines.pdf): a title at the left and, right of it over the
+ * second column, a header whose first line sits on the title's baseline and whose other
+ * lines are stacked under it. The header's lines follow the title, before the columns. */
+Test(pdf_layout, header_lines_stacked_right_of_a_title)
+{
+    page p = {0};
+    char tx[64];
+    text_at(&p, "Proposed Rules", 72, 730, 16);
+    text_at(&p, "Federal Register", 400, 732, 10);
+    text_at(&p, "Vol. 85, No. 152", 400, 720, 7);
+    text_at(&p, "Thursday, August 6, 2020", 400, 711, 7);
+    for (int i = 0; i < 6; i++) {
+        snprintf(tx, sizeof tx, "left column line %d, wide as it", i);
+        text_at(&p, tx, 72, 690 - 12 * i, 10);
+        snprintf(tx, sizeof tx, "right column line %d, wide too", i);
+        text_at(&p, tx, 400, 690 - 12 * i, 10);
+    }
+    expect_text(&p, "Proposed Rules\n\nFederal Register\n\n"
+                    "Vol. 85, No. 152\nThursday, August 6, 2020\n\n"
+                    "left column line 0, wide as it\nleft column line 1, wide as it\n"
+                    "left column line 2, wide as it\nleft column line 3, wide as it\n"
+                    "left column line 4, wide as it\nleft column line 5, wide as it\n\n"
+                    "right column line 0, wide too\nright column line 1, wide too\n"
+                    "right column line 2, wide too\nright column line 3, wide too\n"
+                    "right column line 4, wide too\nright column line 5, wide too\n");
+}
+
+/* MARK: - Hyphenated words */
+
+/* Issue 7: hyphenation is left as in the source: a word broken at a line end keeps its hyphen
+ * and its line break ("em-" ends one line, "ployee" starts the next), as do compounds. */
+Test(pdf_layout, hyphenation_left_as_in_the_source)
+{
+    page p = {0};
+    text_at(&p, "Social security tax for the em-", 72, 700, 10);
+    text_at(&p, "ployee tax rate and a PDF-", 72, 688, 10);
+    text_at(&p, "based tool.", 72, 676, 10);
+    expect_text(&p, "Social security tax for the em-\nployee tax rate and a PDF-\nbased tool.\n");
+}
+
+/* MARK: - The media box */
+
+/* Issue 7 (tika__testPDF_childAttachments.pdf): a proof stamp set above the media box (y 846
+ * to 892 on a 792 pt page) is never shown, so it is no text of the page. */
+Test(pdf_layout, text_outside_the_media_box_dropped)
+{
+    page p = {0};
+    p.clip = true;
+    p.clip_box[2] = 612;
+    p.clip_box[3] = 792;
+    text_at(&p, "Page 20 of 67 Fileid: proof stamp", 42, 880, 10);
+    text_at(&p, "the page's own text", 72, 700, 10);
+    text_at(&p, "left of the page", -200, 600, 10);
+    text_at(&p, "edge", 596, 500, 10);  /* the last glyph starts 1 pt inside: kept */
+    expect_text(&p, "the page's own text\n\nedge\n");
+}
+
+/* A page whose text all lies outside its media box keeps it: the box is more likely wrong
+ * than the text invisible. */
+Test(pdf_layout, text_all_outside_the_media_box_kept)
+{
+    page p = {0};
+    p.clip = true;
+    p.clip_box[2] = 100;
+    p.clip_box[3] = 100;
+    text_at(&p, "all of it outside", 200, 700, 10);
+    expect_text(&p, "all of it outside\n");
 }
 
 /* MARK: - Directions */
