@@ -31,11 +31,14 @@ struct pith_xml_frame {
     uint32_t qlen;
     uint32_t ns_mark; /* bindings in scope before this element's own */
     pith_str uri;
+    uint32_t ns;      /* uri's known id */
+    uint32_t plen;    /* bytes of qname's prefix (0: none), so the END needs no second split */
 };
 
 struct pith_xml_ns {
     const uint8_t *prefix; /* NULL/0 for the default namespace */
     uint32_t plen;
+    uint32_t id;           /* the uri's known id (index + 1 in x->ns_known, or 0) */
     pith_str uri;
 };
 
@@ -44,11 +47,88 @@ struct pith_xml_ns {
 static inline bool is_ws(uint8_t c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
 
 /* Name characters, loosely: anything that cannot end a name. Non-ASCII bytes are name bytes
- * (XML names may hold any letter); ill-formed names are not our business. */
-static inline bool is_name(uint8_t c)
+ * (XML names may hold any letter); ill-formed names are not our business. ASCII: letters,
+ * digits, '-', '.', ':' and '_'. A bitmap of the 256 bytes (bit c of the 32-bit word c / 32):
+ * names are most of a tag's bytes, and one lookup beats a chain of range compares. */
+static const uint32_t name_bits[8] = {
+    0x00000000u,                                           /* controls */
+    0x07ff6000u,                                           /* '-' '.' 0-9 ':' */
+    0x87fffffeu,                                           /* A-Z '_' */
+    0x07fffffeu,                                           /* a-z */
+    0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu,    /* 0x80-0xff */
+};
+
+static inline bool is_name(uint8_t c) { return (name_bits[c >> 5] >> (c & 31)) & 1u; }
+
+/* Byte classes for the scans of text and attribute values: one pass finds where the run ends
+ * and whether it needs decoding (a reference, a CR; in an attribute value also LF and tab),
+ * instead of a memchr for the end and one more per byte that needs decoding. Inline loops:
+ * the runs of Office XML are short (a word, a number, an attribute value), where a libc call
+ * costs more than the scan, in wasm most of all. */
+enum { XC_AMP = 1, XC_CR = 2, XC_WS = 4, XC_LT = 8 };
+static const uint8_t xc[256] = {['&'] = XC_AMP, ['\r'] = XC_CR, ['\n'] = XC_WS, ['\t'] = XC_WS,
+                                ['<'] = XC_LT};
+
+/* 8 bytes at p, in host order (the tests below do not care which). */
+static inline uint64_t load8(const uint8_t *p)
 {
-    return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == ':';
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* Non-zero when one of the 8 bytes of w is b (exact as a yes/no: the borrow trick of "Bit
+ * Twiddling Hacks", hasvalue). */
+static inline uint64_t has_byte(uint64_t w, uint8_t b)
+{
+    uint64_t x = w ^ (ONES * b);
+    return (x - ONES) & ~x & HIGHS;
+}
+
+/* The first '<' in [p, end), or end; *seen gets the classes of the bytes before it. Blocks of
+ * 8 bytes with no '<', '&' or CR are stepped over whole (most of a text run; LF and tab only
+ * matter in attribute values); a block holding one is read bytewise up to it. */
+static const uint8_t *scan_text(const uint8_t *p, const uint8_t *end, unsigned *seen)
+{
+    unsigned s = 0;
+    for (;;) {
+        while ((size_t)(end - p) >= 8) {
+            uint64_t w = load8(p);
+            if (has_byte(w, '<') | has_byte(w, '&') | has_byte(w, '\r')) break;
+            p += 8;
+        }
+        if (p == end) break;
+        unsigned c = xc[*p];
+        if (c & XC_LT) break;
+        s |= c;
+        p++;
+    }
+    *seen = s;
+    return p;
+}
+
+/* The first `quote` in [p, end), or NULL; *seen as for scan_text. */
+static const uint8_t *scan_value(const uint8_t *p, const uint8_t *end, uint8_t quote,
+                                 unsigned *seen)
+{
+    unsigned s = 0;
+    for (; p < end; p++) {
+        if (*p == quote) {
+            *seen = s;
+            return p;
+        }
+        s |= xc[*p];
+    }
+    return NULL;
+}
+
+/* Text with these classes needs decoding. */
+static bool needs_decode_cls(unsigned seen, bool attr)
+{
+    return (seen & (XC_AMP | XC_CR)) || (attr && (seen & XC_WS));
 }
 
 static const uint8_t *skip_ws(const uint8_t *p, const uint8_t *end)
@@ -190,14 +270,6 @@ static bool reserve_buf(pith_xml *x, size_t n)
 
 /* MARK: - Character data */
 
-/* Does s[0..n) need decoding: a reference, a CR (line ends become LF), and in an attribute
- * value a tab or LF (they become spaces)? */
-static bool needs_decode(const uint8_t *s, size_t n, bool attr)
-{
-    if (memchr(s, '&', n) || memchr(s, '\r', n)) return true;
-    return attr && (memchr(s, '\n', n) || memchr(s, '\t', n));
-}
-
 /* Decode one entity or character reference at s[0..n) (s[0] == '&'). Writes its UTF-8 to o
  * and returns the bytes consumed, or 0 when it is not one we know (the '&' is then kept). */
 static size_t decode_ref(const uint8_t *s, size_t n, uint8_t *o, size_t *wrote)
@@ -275,10 +347,12 @@ static size_t decode(const uint8_t *s, size_t n, bool attr, uint8_t *o)
     return (size_t)(o - start);
 }
 
-/* The text s[0..n) as a token string: in place, or decoded at x->buf + *used. */
-static pith_str text_of(pith_xml *x, const uint8_t *s, size_t n, bool attr, size_t *used)
+/* The text s[0..n), whose bytes have classes `seen`, as a token string: in place, or decoded
+ * at x->buf + *used. */
+static pith_str text_of(pith_xml *x, const uint8_t *s, size_t n, unsigned seen, bool attr,
+                        size_t *used)
 {
-    if (!needs_decode(s, n, attr)) return str_of(s, n);
+    if (!needs_decode_cls(seen, attr)) return str_of(s, n);
     uint8_t *o = x->buf + *used;
     size_t m = decode(s, n, attr, o);
     *used += m;
@@ -287,23 +361,86 @@ static pith_str text_of(pith_xml *x, const uint8_t *s, size_t n, bool attr, size
 
 /* MARK: - Namespaces */
 
-static pith_str lookup(pith_xml *x, const uint8_t *prefix, size_t plen, uint64_t *steps)
+/* n bytes equal; inline, as the names compared are short (a libc memcmp call costs more than
+ * the compare, in wasm most of all). */
+static inline bool bytes_eq(const uint8_t *a, const uint8_t *b, size_t n)
 {
-    if (plen == 3 && memcmp(prefix, "xml", 3) == 0)
-        return str_of((const uint8_t *)xml_ns_uri, sizeof xml_ns_uri - 1);
-    for (uint32_t i = x->nns; i-- > 0;) {
-        (*steps)++;
-        const pith_xml_ns *b = &x->ns[i];
-        if (b->plen == plen && (plen == 0 || memcmp(b->prefix, prefix, plen) == 0)) return b->uri;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
+/* Index + 1 of `uri` in the caller's list of known namespaces, 0 when absent. Once per
+ * binding (and per cache fill for the xml prefix), never per tag. */
+static uint32_t known_id(const pith_xml *x, pith_str uri)
+{
+    for (uint32_t i = 0; i < x->ns_nknown; i++) {
+        const char *k = x->ns_known[i];
+        if (k && strlen(k) == uri.n && memcmp(k, uri.p, uri.n) == 0) return i + 1;
     }
-    /* Unbound: no namespace (the default one), or an undeclared prefix, which Namespaces in
-     * XML forbids; producers of Office files are known to do it, so it is let through. */
-    return str_of((const uint8_t *)"", 0);
+    return 0;
+}
+
+static void cache_clear(pith_xml *x)
+{
+    for (size_t i = 0; i < sizeof x->ns_cache / sizeof x->ns_cache[0]; i++) x->ns_cache[i].n = 0;
+}
+
+/* The namespace a prefix (plen 0: the default namespace) is bound to, and its known id. A
+ * few recent answers are cached (prefixes of up to 7 bytes: w, r, a, mc, w14 ...): the cache
+ * is emptied whenever the bindings in scope change, so a hit is what the scan would find. */
+static pith_str lookup(pith_xml *x, const uint8_t *prefix, size_t plen, uint32_t *id,
+                       uint64_t *steps)
+{
+    const size_t nc = sizeof x->ns_cache / sizeof x->ns_cache[0];
+    bool cacheable = plen < sizeof x->ns_cache[0].p + 1;
+    if (cacheable) {
+        for (size_t c = 0; c < nc; c++) {
+            if (x->ns_cache[c].n == plen + 1 && bytes_eq(x->ns_cache[c].p, prefix, plen)) {
+                (*steps)++;
+                *id = x->ns_cache[c].id;
+                return x->ns_cache[c].uri;
+            }
+        }
+    }
+    pith_str uri = str_of((const uint8_t *)"", 0);
+    uint32_t found = 0;
+    if (plen == 3 && bytes_eq(prefix, (const uint8_t *)"xml", 3)) {
+        uri = str_of((const uint8_t *)xml_ns_uri, sizeof xml_ns_uri - 1);
+        found = known_id(x, uri);
+    } else {
+        /* Unbound: no namespace (the default one), or an undeclared prefix, which Namespaces
+         * in XML forbids; producers of Office files are known to do it, so it is let through. */
+        for (uint32_t i = x->nns; i-- > 0;) {
+            (*steps)++;
+            const pith_xml_ns *b = &x->ns[i];
+            if (b->plen == plen && bytes_eq(b->prefix, prefix, plen)) {
+                uri = b->uri;
+                found = b->id;
+                break;
+            }
+        }
+    }
+    if (cacheable) {
+        uint32_t c = x->ns_cache_next++ % (uint32_t)nc;
+        x->ns_cache[c].uri = uri;
+        x->ns_cache[c].id = found;
+        x->ns_cache[c].n = (uint8_t)(plen + 1);
+        if (plen) memcpy(x->ns_cache[c].p, prefix, plen);
+    }
+    *id = found;
+    return uri;
 }
 
 static void split_qname(const uint8_t *q, size_t n, pith_str *prefix, pith_str *local)
 {
-    const uint8_t *colon = memchr(q, ':', n);
+    const uint8_t *colon = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (q[i] == ':') {
+            colon = q + i;
+            break;
+        }
+    }
     if (colon && colon != q && colon + 1 != q + n) {
         *prefix = str_of(q, (size_t)(colon - q));
         *local = str_of(colon + 1, n - (size_t)(colon - q) - 1);
@@ -320,9 +457,13 @@ static pith_status end_token(pith_xml *x, pith_xml_token *tok, const uint8_t *at
     const pith_xml_frame *f = &x->stack[x->depth - 1];
     tok->kind = PITH_XML_END;
     tok->depth = x->depth;
-    split_qname(f->qname, f->qlen, &tok->prefix, &tok->local);
+    tok->prefix = str_of(f->qname, f->plen);
+    tok->local = f->plen ? str_of(f->qname + f->plen + 1, f->qlen - f->plen - 1)
+                         : str_of(f->qname, f->qlen);
     tok->uri = f->uri;
+    tok->ns = f->ns;
     tok->offset = (uint64_t)(at - x->base);
+    if (x->nns != f->ns_mark) cache_clear(x);
     x->nns = f->ns_mark;
     x->depth--;
     if (x->depth == 0) x->done = true; /* the root has ended: what follows is not read */
@@ -364,12 +505,14 @@ static pith_status start_tag(pith_xml *x, pith_xml_token *tok)
         p = skip_ws(p + 1, end);
         PITH_CHECK(p < end, PITH_E_TRUNCATED, "xml: input ends inside a start tag");
         PITH_CHECK(*p == '"' || *p == '\'', PITH_E_FORMAT, "xml: attribute value not quoted");
-        const uint8_t *v = p + 1, *vend = memchr(v, *p, (size_t)(end - v));
+        unsigned seen = 0;
+        const uint8_t *v = p + 1, *vend = scan_value(v, end, *p, &seen);
         PITH_CHECK(vend != NULL, PITH_E_TRUNCATED, "xml: input ends inside an attribute value");
         if (!grow(x, (void **)&x->attrs, &x->attr_cap, n + 1, sizeof *x->attrs)) return no_memory(x);
         pith_xml_attr *a = &x->attrs[n++];
         a->local = str_of(an, (size_t)(aend - an));
         a->value = str_of(v, (size_t)(vend - v));
+        a->ns = seen; /* until the namespaces are resolved: the value's byte classes */
         p = vend + 1;
     }
     size_t tag_len = (size_t)(p - tag);
@@ -387,13 +530,15 @@ static pith_status start_tag(pith_xml *x, pith_xml_token *tok)
         pith_xml_attr *a = &x->attrs[i];
         const uint8_t *an = (const uint8_t *)a->local.p;
         size_t alen = a->local.n;
-        bool dflt = alen == 5 && memcmp(an, "xmlns", 5) == 0;
-        if (!dflt && !(alen > 6 && memcmp(an, "xmlns:", 6) == 0)) continue;
+        /* most attributes are not declarations: the first byte settles it without a call */
+        if (alen < 5 || an[0] != 'x') continue;
+        bool dflt = alen == 5 && bytes_eq(an, (const uint8_t *)"xmlns", 5);
+        if (!dflt && !(alen > 6 && bytes_eq(an, (const uint8_t *)"xmlns:", 6))) continue;
         PITH_CHECK(x->nns < x->limits.max_ns, PITH_E_LIMIT,
                    "xml: more namespace declarations in scope than the limit");
         if (!grow(x, (void **)&x->ns, &x->ns_cap, x->nns + 1, sizeof *x->ns)) return no_memory(x);
         pith_str uri = a->value;
-        if (needs_decode((const uint8_t *)uri.p, uri.n, true)) {
+        if (needs_decode_cls(a->ns, true)) {
             /* Bindings outlive the token buffer: decode into arena memory of their own. */
             uint8_t *o = pith_arena_alloc(x->arena, uri.n);
             if (!o) return no_memory(x);
@@ -403,15 +548,18 @@ static pith_status start_tag(pith_xml *x, pith_xml_token *tok)
         b->prefix = dflt ? NULL : an + 6;
         b->plen = dflt ? 0 : (uint32_t)(alen - 6);
         b->uri = uri;
+        b->id = known_id(x, uri);
         a->local.n = 0; /* marked: not reported */
     }
+    if (x->nns != mark) cache_clear(x);
 
     pith_xml_frame *f = &x->stack[x->depth++];
     f->qname = q;
     f->qlen = (uint32_t)(qend - q);
     f->ns_mark = mark;
     split_qname(q, f->qlen, &tok->prefix, &tok->local);
-    f->uri = lookup(x, (const uint8_t *)tok->prefix.p, tok->prefix.n, &steps);
+    f->plen = (uint32_t)tok->prefix.n;
+    f->uri = lookup(x, (const uint8_t *)tok->prefix.p, tok->prefix.n, &f->ns, &steps);
 
     uint32_t kept = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -419,15 +567,17 @@ static pith_status start_tag(pith_xml *x, pith_xml_token *tok)
         if (a.local.n == 0) continue;
         pith_xml_attr *o = &x->attrs[kept++];
         split_qname((const uint8_t *)a.local.p, a.local.n, &o->prefix, &o->local);
-        o->uri = o->prefix.n ? lookup(x, (const uint8_t *)o->prefix.p, o->prefix.n, &steps)
+        o->ns = 0;
+        o->uri = o->prefix.n ? lookup(x, (const uint8_t *)o->prefix.p, o->prefix.n, &o->ns, &steps)
                              : str_of((const uint8_t *)"", 0);
-        o->value = text_of(x, (const uint8_t *)a.value.p, a.value.n, true, &used);
+        o->value = text_of(x, (const uint8_t *)a.value.p, a.value.n, a.ns, true, &used);
     }
 
     tok->kind = PITH_XML_START;
     tok->flags = empty ? PITH_XML_EMPTY : 0;
     tok->depth = x->depth;
     tok->uri = f->uri;
+    tok->ns = f->ns;
     tok->attrs = x->attrs;
     tok->nattrs = kept;
     tok->offset = (uint64_t)(tag - x->base);
@@ -451,7 +601,7 @@ static pith_status end_tag(pith_xml *x, pith_xml_token *tok)
     PITH_CHECK(*p == '>' && qend != q, PITH_E_FORMAT, "xml: malformed end tag");
     PITH_CHECK(x->depth > 0, PITH_E_FORMAT, "xml: end tag without a start tag");
     const pith_xml_frame *f = &x->stack[x->depth - 1];
-    PITH_CHECK(f->qlen == (size_t)(qend - q) && memcmp(f->qname, q, f->qlen) == 0, PITH_E_FORMAT,
+    PITH_CHECK(f->qlen == (size_t)(qend - q) && bytes_eq(f->qname, q, f->qlen), PITH_E_FORMAT,
                "xml: end tag does not match its start tag");
     x->p = p + 1;
     end_token(x, tok, tag);
@@ -588,8 +738,8 @@ pith_status pith_xml_next(pith_xml *x, pith_xml_token *tok)
             return work(x, 0, true);
         }
         if (*p != '<') {
-            const uint8_t *lt = memchr(p, '<', (size_t)(end - p));
-            const uint8_t *stop = lt ? lt : end;
+            unsigned seen;
+            const uint8_t *stop = scan_text(p, end, &seen);
             x->p = stop;
             pith_status st = work(x, (uint64_t)(stop - p), false);
             if (st != PITH_OK) return st;
@@ -603,7 +753,7 @@ pith_status pith_xml_next(pith_xml *x, pith_xml_token *tok)
             size_t used = 0;
             tok->kind = PITH_XML_TEXT;
             tok->depth = x->depth;
-            tok->text = text_of(x, p, (size_t)(stop - p), false, &used);
+            tok->text = text_of(x, p, (size_t)(stop - p), seen, false, &used);
             tok->offset = (uint64_t)(p - x->base);
             return PITH_OK;
         }
@@ -693,10 +843,14 @@ pith_status pith_xml_skip(pith_xml *x, const pith_xml_token *start)
 
 /* MARK: - Names */
 
+/* s equals the NUL-terminated lit (NULL = ""): one pass, no strlen, no libc call. */
 static bool str_is(pith_str s, const char *lit)
 {
-    size_t n = lit ? strlen(lit) : 0;
-    return s.n == n && (n == 0 || memcmp(s.p, lit, n) == 0);
+    if (!lit) return s.n == 0;
+    size_t i = 0;
+    for (; i < s.n; i++)
+        if (lit[i] == 0 || lit[i] != s.p[i]) return false;
+    return lit[i] == 0;
 }
 
 bool pith_xml_is(const pith_xml_token *tok, const char *uri, const char *local)
@@ -710,6 +864,15 @@ const pith_str *pith_xml_attr_get(const pith_xml_token *tok, const char *uri, co
     if (!tok || tok->kind != PITH_XML_START) return NULL;
     for (uint32_t i = 0; i < tok->nattrs; i++)
         if (str_is(tok->attrs[i].local, local) && str_is(tok->attrs[i].uri, uri))
+            return &tok->attrs[i].value;
+    return NULL;
+}
+
+const pith_str *pith_xml_attr_ns(const pith_xml_token *tok, uint32_t ns, const char *local)
+{
+    if (!tok || tok->kind != PITH_XML_START || ns == 0) return NULL;
+    for (uint32_t i = 0; i < tok->nattrs; i++)
+        if (tok->attrs[i].ns == ns && str_is(tok->attrs[i].local, local))
             return &tok->attrs[i].value;
     return NULL;
 }

@@ -40,6 +40,7 @@ typedef enum pith_xml_kind {
 typedef struct pith_xml_attr {
     pith_str prefix, local;
     pith_str uri;    /* namespace of a prefixed attribute; empty for an unprefixed one */
+    uint32_t ns;     /* uri's index + 1 in x->ns_known, 0 when it is not there (see below) */
     pith_str value;  /* references replaced, whitespace normalised (XML 1.0 §3.3.3) */
 } pith_xml_attr;
 
@@ -48,6 +49,7 @@ typedef struct pith_xml_token {
     uint32_t flags;               /* PITH_XML_EMPTY, PITH_XML_CDATA */
     uint32_t depth;               /* START/END: the element's depth (root 1); TEXT: its parent's */
     pith_str prefix, local, uri;  /* START/END; uri empty when the name has no namespace */
+    uint32_t ns;                  /* START/END: uri's index + 1 in x->ns_known, else 0 */
     const pith_xml_attr *attrs;   /* START: nattrs attributes (xmlns declarations left out) */
     uint32_t nattrs;
     pith_str text;                /* TEXT: never empty */
@@ -89,6 +91,17 @@ typedef struct pith_xml {
     pith_status status;             /* sticky: once not OK, every call returns it */
     pith_decode_error err;          /* why */
     pith_doc *doc;                  /* set by pith_xml_init_doc */
+    /* Set by the caller after init, before the first pith_xml_next: the namespace URIs it
+     * tests names against (a static list, ns_nknown entries). Each namespace binding is matched
+     * against them once, when it is declared, and tokens and attributes carry the index + 1 of
+     * their URI (tok->ns, attr->ns), so a reader tells w:p from a:p by one integer compare
+     * instead of comparing a 60-byte URI on every tag (the URI strings stay as they were). */
+    const char *const *ns_known;
+    uint32_t ns_nknown;
+    /* Recent prefix -> binding lookups (internal); emptied whenever the bindings in scope
+     * change. */
+    struct { pith_str uri; uint32_t id; uint8_t n, p[7]; } ns_cache[4];
+    uint32_t ns_cache_next;
 } pith_xml;
 
 /* Prepare to read data[0..len) (owned by the caller, unchanged while x is used; UTF-16 and
@@ -114,6 +127,9 @@ pith_status pith_xml_skip(pith_xml *x, const pith_xml_token *start);
 bool pith_xml_is(const pith_xml_token *tok, const char *uri, const char *local);
 /* The value of attribute `local` in namespace `uri` (NULL or "" = unprefixed), or NULL. */
 const pith_str *pith_xml_attr_get(const pith_xml_token *tok, const char *uri, const char *local);
+/* The value of attribute `local` whose namespace is x->ns_known[ns - 1], or NULL (ns 0: NULL;
+ * an unprefixed attribute is pith_xml_attr_get(tok, NULL, local)). */
+const pith_str *pith_xml_attr_ns(const pith_xml_token *tok, uint32_t ns, const char *local);
 
 /* For handlers: limits from the document (max_depth, max_work as what is left), work units
  * drawn as the tokenizer goes; LIMIT and NOMEM are recorded with pith_fail (the document

@@ -37,8 +37,6 @@
 #define AC_MAX 32u     /* nested mc:AlternateContent */
 #define FIELD_MAX 32u  /* nested complex fields */
 
-#define MC_NS "http://schemas.openxmlformats.org/markup-compatibility/2006"
-#define M_NS "http://schemas.openxmlformats.org/officeDocument/2006/math"
 
 typedef enum phase {
     PH_BODY = 0, PH_HDRFTR, PH_FOOTNOTES, PH_ENDNOTES, PH_COMMENTS, PH_DONE
@@ -121,22 +119,14 @@ typedef struct docx_state {
 
 /* MARK: - Small helpers */
 
-static bool local_is(const pith_xml_token *t, const char *s)
-{
-    size_t n = strlen(s);
-    return t->local.n == n && memcmp(t->local.p, s, n) == 0;
-}
-
-static bool uri_is(const pith_xml_token *t, const char *s)
-{
-    size_t n = strlen(s);
-    return t->uri.n == n && memcmp(t->uri.p, s, n) == 0;
-}
+#define local_is(t, lit) OPC_IS((t)->local, lit)
+/* After on_start/on_end have checked docx_is_w(t): the local name alone. */
+#define W_IS(lit) OPC_IS(t->local, lit)
 
 static const pith_str *rel_id_attr(const pith_xml_token *t)
 {
-    const pith_str *v = pith_xml_attr_get(t, DOCX_R_NS, "id");
-    if (!v) v = pith_xml_attr_get(t, DOCX_R_NS_STRICT, "id");
+    const pith_str *v = pith_xml_attr_ns(t, DOCX_NS_R, "id");
+    if (!v) v = pith_xml_attr_ns(t, DOCX_NS_R_STRICT, "id");
     return v;
 }
 
@@ -428,7 +418,7 @@ static pith_status on_start(docx_state *st, const pith_xml_token *t)
 {
     pith_doc *doc = st->doc;
     pith_status r = PITH_OK;
-    if (uri_is(t, MC_NS)) {
+    if (t->ns == DOCX_NS_MC) {
         if (local_is(t, "AlternateContent")) {
             if (st->nac >= AC_MAX) return warn_deep(st, t, "alternate content");
             st->ac[st->nac++] = (ac_frame){t->depth, false};
@@ -442,7 +432,7 @@ static pith_status on_start(docx_state *st, const pith_xml_token *t)
         }
         return PITH_OK;
     }
-    if (local_is(t, "t") && uri_is(t, M_NS)) {
+    if (local_is(t, "t") && t->ns == DOCX_NS_M) {
         st->in_t = true;
         return PITH_OK;
     }
@@ -451,39 +441,39 @@ static pith_status on_start(docx_state *st, const pith_xml_token *t)
 
     /* paragraph properties */
     if (p && p->in_ppr) {
-        if (docx_w(t, "pStyle")) {
+        if (W_IS("pStyle")) {
             const pith_str *v = docx_attr(t, "val");
             if (v && v->n <= sizeof p->style) {
                 memcpy(p->style, v->p, v->n);
                 p->style_n = v->n;
             }
-        } else if (docx_w(t, "numId")) {
+        } else if (W_IS("numId")) {
             p->has_num = true;
             p->num_id = docx_attr_int(t, "val", 0);
-        } else if (docx_w(t, "ilvl")) {
+        } else if (W_IS("ilvl")) {
             int32_t v = docx_attr_int(t, "val", 0);
             p->ilvl = v >= 0 && v < DOCX_LEVELS ? v : 0;
-        } else if (docx_w(t, "outlineLvl")) {
+        } else if (W_IS("outlineLvl")) {
             p->outline = docx_attr_int(t, "val", -1);
-        } else if (docx_w(t, "headerReference")) {
+        } else if (W_IS("headerReference")) {
             r = note_hdrftr(st, t, false);
-        } else if (docx_w(t, "footerReference")) {
+        } else if (W_IS("footerReference")) {
             r = note_hdrftr(st, t, true);
         }
         return r;
     }
     /* run properties */
     if (st->in_rpr) {
-        if (docx_w(t, "b")) {
+        if (W_IS("b")) {
             if (docx_attr_on(t)) st->flags |= PITH_TEXT_STRONG;
             else st->flags &= ~PITH_TEXT_STRONG;
-        } else if (docx_w(t, "i")) {
+        } else if (W_IS("i")) {
             if (docx_attr_on(t)) st->flags |= PITH_TEXT_EMPH;
             else st->flags &= ~PITH_TEXT_EMPH;
-        } else if (docx_w(t, "strike") || docx_w(t, "dstrike")) {
+        } else if (W_IS("strike") || W_IS("dstrike")) {
             if (docx_attr_on(t)) st->flags |= PITH_TEXT_STRIKE;
             else st->flags &= ~PITH_TEXT_STRIKE;
-        } else if (docx_w(t, "vanish")) {
+        } else if (W_IS("vanish")) {
             st->vanish = docx_attr_on(t);
         }
         return PITH_OK;
@@ -491,10 +481,10 @@ static pith_status on_start(docx_state *st, const pith_xml_token *t)
     /* cell properties */
     if (st->ncell && st->cell[st->ncell - 1].in_tcpr) {
         cell_frame *c = &st->cell[st->ncell - 1];
-        if (docx_w(t, "gridSpan")) {
+        if (W_IS("gridSpan")) {
             int32_t v = docx_attr_int(t, "val", 1);
             c->colspan = v > 1 && v <= 1000 ? (uint32_t)v : 1;
-        } else if (docx_w(t, "vMerge")) {
+        } else if (W_IS("vMerge")) {
             const pith_str *v = docx_attr(t, "val");
             c->vmerge_cont = !v || !(v->n == 7 && memcmp(v->p, "restart", 7) == 0);
         }
@@ -502,7 +492,7 @@ static pith_status on_start(docx_state *st, const pith_xml_token *t)
     }
     /* a cell's first content opens its CELL */
     if (st->ncell && !st->cell[st->ncell - 1].began && st->cell[st->ncell - 1].depth + 1 == t->depth &&
-        !docx_w(t, "tcPr")) {
+        !W_IS("tcPr")) {
         cell_frame *c = &st->cell[st->ncell - 1];
         pith_ev_cell d = {c->colspan, 0};
         c->began = true;
@@ -514,7 +504,7 @@ static pith_status on_start(docx_state *st, const pith_xml_token *t)
         }
     }
 
-    if (docx_w(t, "p")) {
+    if (W_IS("p")) {
         if ((r = block_inside(st)) != PITH_OK) return r;
         if (st->npara >= PARA_MAX) return warn_deep(st, t, "paragraphs");
         para_frame *np = &st->para[st->npara++];
@@ -525,27 +515,27 @@ static pith_status on_start(docx_state *st, const pith_xml_token *t)
         np->outline = -1;
         st->vanish = false;
         st->flags = 0;
-    } else if (docx_w(t, "pPr")) {
+    } else if (W_IS("pPr")) {
         if (p && p->depth + 1 == t->depth) p->in_ppr = !(t->flags & PITH_XML_EMPTY);
-    } else if (docx_w(t, "r")) {
+    } else if (W_IS("r")) {
         st->in_run = true;
         st->flags = 0;
         st->vanish = false;
-    } else if (docx_w(t, "rPr")) {
+    } else if (W_IS("rPr")) {
         if (st->in_run) st->in_rpr = !(t->flags & PITH_XML_EMPTY);
-    } else if (docx_w(t, "t")) {
+    } else if (W_IS("t")) {
         st->in_t = true;
-    } else if (docx_w(t, "tab") || docx_w(t, "ptab")) {
+    } else if (W_IS("tab") || W_IS("ptab")) {
         if (st->in_run) r = put_text(st, "\t", 1);
-    } else if (docx_w(t, "br") || docx_w(t, "cr")) {
+    } else if (W_IS("br") || W_IS("cr")) {
         if (st->in_run && !text_dropped(st)) {
             if ((r = ensure_para(st)) == PITH_OK) r = pith_emit_leaf(doc, PITH_EV_BREAK, NULL);
         }
-    } else if (docx_w(t, "noBreakHyphen")) {
+    } else if (W_IS("noBreakHyphen")) {
         if (st->in_run) r = put_text(st, "-", 1);
-    } else if (docx_w(t, "sym")) {
+    } else if (W_IS("sym")) {
         if (st->in_run) r = put_sym(st, t);
-    } else if (docx_w(t, "fldChar")) {
+    } else if (W_IS("fldChar")) {
         const pith_str *v = docx_attr(t, "fldCharType");
         if (v && v->n == 5 && memcmp(v->p, "begin", 5) == 0) {
             if (st->field_depth < FIELD_MAX) st->field_instr |= 1u << st->field_depth;
@@ -559,7 +549,7 @@ static pith_status on_start(docx_state *st, const pith_xml_token *t)
                 if (st->field_depth < FIELD_MAX) st->field_instr &= ~(1u << st->field_depth);
             }
         }
-    } else if (docx_w(t, "hyperlink")) {
+    } else if (W_IS("hyperlink")) {
         const pith_str *id = rel_id_attr(t);
         const opc_rel *rel = id ? opc_rel_by_id(&st->rels, id->p, id->n) : NULL;
         if (rel && rel->external && rel->target.n && !st->link_depth && st->npara) {
@@ -567,39 +557,39 @@ static pith_status on_start(docx_state *st, const pith_xml_token *t)
             if ((r = ensure_para(st)) == PITH_OK) r = pith_emit_begin(doc, PITH_EV_LINK, &d);
             st->link_depth = t->depth;
         }
-    } else if (docx_w(t, "tbl")) {
+    } else if (W_IS("tbl")) {
         if ((r = block_inside(st)) != PITH_OK) return r;
         if (st->npara == 0 && (r = lists_close(st)) != PITH_OK) return r;
         st->ntbl++;
         r = pith_emit_begin(doc, PITH_EV_TABLE, NULL);
-    } else if (docx_w(t, "tr")) {
+    } else if (W_IS("tr")) {
         r = pith_emit_begin(doc, PITH_EV_ROW, NULL);
-    } else if (docx_w(t, "tc")) {
+    } else if (W_IS("tc")) {
         if (st->ncell >= TABLE_MAX) return warn_deep(st, t, "table cells");
         cell_frame *c = &st->cell[st->ncell++];
         memset(c, 0, sizeof *c);
         c->depth = t->depth;
         c->colspan = 1;
-    } else if (docx_w(t, "tcPr")) {
+    } else if (W_IS("tcPr")) {
         if (st->ncell && st->cell[st->ncell - 1].depth + 1 == t->depth)
             st->cell[st->ncell - 1].in_tcpr = !(t->flags & PITH_XML_EMPTY);
-    } else if (docx_w(t, "txbxContent")) {
+    } else if (W_IS("txbxContent")) {
         if ((r = scope_push(st)) != PITH_OK) return warn_deep(st, t, "text boxes");
-    } else if (docx_w(t, "sectPr")) {
+    } else if (W_IS("sectPr")) {
         /* the body's last section (a paragraph's own sectPr is read with its pPr) */
-    } else if (docx_w(t, "headerReference")) {
+    } else if (W_IS("headerReference")) {
         r = note_hdrftr(st, t, false);
-    } else if (docx_w(t, "footerReference")) {
+    } else if (W_IS("footerReference")) {
         r = note_hdrftr(st, t, true);
-    } else if (docx_w(t, "del") || docx_w(t, "moveFrom") || docx_w(t, "delText") ||
-               docx_w(t, "instrText") || docx_w(t, "delInstrText") || docx_w(t, "sdtPr") ||
-               docx_w(t, "sdtEndPr") || docx_w(t, "tblPr") || docx_w(t, "trPr") ||
-               docx_w(t, "tblGrid") || docx_w(t, "rt") || docx_w(t, "fldData") ||
-               docx_w(t, "background") || docx_w(t, "footnotePr") || docx_w(t, "endnotePr")) {
+    } else if (W_IS("del") || W_IS("moveFrom") || W_IS("delText") ||
+               W_IS("instrText") || W_IS("delInstrText") || W_IS("sdtPr") ||
+               W_IS("sdtEndPr") || W_IS("tblPr") || W_IS("trPr") ||
+               W_IS("tblGrid") || W_IS("rt") || W_IS("fldData") ||
+               W_IS("background") || W_IS("footnotePr") || W_IS("endnotePr")) {
         st->skip_depth = t->depth;
     } else if (st->sec_kind != PITH_SECTION_BODY && st->sec_kind != PITH_SECTION_HEADER &&
                st->sec_kind != PITH_SECTION_FOOTER && t->depth == 2 &&
-               (docx_w(t, "footnote") || docx_w(t, "endnote") || docx_w(t, "comment"))) {
+               (W_IS("footnote") || W_IS("endnote") || W_IS("comment"))) {
         const pith_str *ty = docx_attr(t, "type");
         if (ty && ty->n && !(ty->n == 6 && memcmp(ty->p, "normal", 6) == 0)) {
             st->skip_depth = t->depth; /* separators */
@@ -609,7 +599,7 @@ static pith_status on_start(docx_state *st, const pith_xml_token *t)
         if ((r = pith_emit_begin(doc, PITH_EV_SECTION, &s)) != PITH_OK) return r;
         st->note_depth = t->depth;
         if ((r = scope_push(st)) != PITH_OK) return r;
-    } else if (docx_w(t, "altChunk")) {
+    } else if (W_IS("altChunk")) {
         r = alt_chunk(st, t);
     }
     return r;
@@ -619,43 +609,43 @@ static pith_status on_end(docx_state *st, const pith_xml_token *t)
 {
     pith_doc *doc = st->doc;
     pith_status r = PITH_OK;
-    if (uri_is(t, MC_NS)) {
+    if (t->ns == DOCX_NS_MC) {
         if (local_is(t, "AlternateContent") && st->nac && st->ac[st->nac - 1].depth == t->depth)
             st->nac--;
         return PITH_OK;
     }
-    if (local_is(t, "t") && uri_is(t, M_NS)) {
+    if (local_is(t, "t") && t->ns == DOCX_NS_M) {
         st->in_t = false;
         return PITH_OK;
     }
     if (!docx_is_w(t)) return PITH_OK;
     para_frame *p = st->npara ? &st->para[st->npara - 1] : NULL;
     if (p && p->in_ppr) {
-        if (docx_w(t, "pPr") && p->depth + 1 == t->depth) p->in_ppr = false;
+        if (W_IS("pPr") && p->depth + 1 == t->depth) p->in_ppr = false;
         return PITH_OK;
     }
     if (st->in_rpr) {
-        if (docx_w(t, "rPr")) st->in_rpr = false;
+        if (W_IS("rPr")) st->in_rpr = false;
         return PITH_OK;
     }
     if (st->ncell && st->cell[st->ncell - 1].in_tcpr) {
-        if (docx_w(t, "tcPr")) st->cell[st->ncell - 1].in_tcpr = false;
+        if (W_IS("tcPr")) st->cell[st->ncell - 1].in_tcpr = false;
         return PITH_OK;
     }
-    if (docx_w(t, "p")) {
+    if (W_IS("p")) {
         if (p && p->depth == t->depth) r = para_end(st);
-    } else if (docx_w(t, "r")) {
+    } else if (W_IS("r")) {
         st->in_run = false;
         st->flags = 0;
         st->vanish = false;
-    } else if (docx_w(t, "t")) {
+    } else if (W_IS("t")) {
         st->in_t = false;
-    } else if (docx_w(t, "hyperlink")) {
+    } else if (W_IS("hyperlink")) {
         if (st->link_depth == t->depth) {
             st->link_depth = 0;
             r = pith_emit_end(doc, PITH_EV_LINK);
         }
-    } else if (docx_w(t, "tc")) {
+    } else if (W_IS("tc")) {
         if (st->ncell && st->cell[st->ncell - 1].depth == t->depth) {
             cell_frame *c = &st->cell[--st->ncell];
             if (!c->began) {
@@ -666,14 +656,14 @@ static pith_status on_end(docx_state *st, const pith_xml_token *t)
                 if ((r = scope_pop(st)) == PITH_OK) r = pith_emit_end(doc, PITH_EV_CELL);
             }
         }
-    } else if (docx_w(t, "tr")) {
+    } else if (W_IS("tr")) {
         r = pith_emit_end(doc, PITH_EV_ROW);
-    } else if (docx_w(t, "tbl")) {
+    } else if (W_IS("tbl")) {
         if (st->ntbl) {
             st->ntbl--;
             r = pith_emit_end(doc, PITH_EV_TABLE);
         }
-    } else if (docx_w(t, "txbxContent")) {
+    } else if (W_IS("txbxContent")) {
         r = scope_pop(st);
     } else if (st->note_depth == t->depth) {
         st->note_depth = 0;
@@ -842,6 +832,8 @@ static pith_status docx_open(pith_doc *doc, const uint8_t *data, size_t len, voi
     st->doc = doc;
     pith_status r = opc_open(doc, &st->pkg, data, len);
     if (r != PITH_OK) return r;
+    st->pkg.ns_known = docx_ns;
+    st->pkg.ns_nknown = DOCX_NS_COUNT;
     st->main = find_main(st);
     if (!st->main.n)
         return pith_fail(doc, PITH_E_FORMAT, 0, "docx: no main document part (word/document.xml)");

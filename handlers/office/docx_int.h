@@ -16,10 +16,25 @@
 /* Levels of a list definition (ilvl 0..8). */
 #define DOCX_LEVELS 9
 
+#define DOCX_MC_NS "http://schemas.openxmlformats.org/markup-compatibility/2006"
+#define DOCX_M_NS "http://schemas.openxmlformats.org/officeDocument/2006/math"
+
+/* The namespaces the reader tests names against, by id: docx_ns[id - 1] is the URI. docx_open
+ * gives the list to every tokenizer (opc's ns_known), so a token's t->ns says its namespace
+ * and a test is an integer compare, not a compare of a 60-byte URI on every tag. */
+enum {
+    DOCX_NS_W = 1, DOCX_NS_W_STRICT, DOCX_NS_R, DOCX_NS_R_STRICT, DOCX_NS_MC, DOCX_NS_M,
+    DOCX_NS_COUNT = DOCX_NS_M
+};
+extern const char *const docx_ns[DOCX_NS_COUNT];
+
 /* The token is an element of the WordprocessingML namespace (either flavour). */
-bool docx_is_w(const pith_xml_token *t);
-/* The element is w:<local>. */
-bool docx_w(const pith_xml_token *t, const char *local);
+static inline bool docx_is_w(const pith_xml_token *t)
+{
+    return t->ns == DOCX_NS_W || t->ns == DOCX_NS_W_STRICT;
+}
+/* The element is w:<lit> (lit a string literal). */
+#define DOCX_W(t, lit) (docx_is_w(t) && OPC_IS((t)->local, lit))
 /* Attribute w:<local> (either namespace, or unprefixed: some producers drop the prefix). */
 const pith_str *docx_attr(const pith_xml_token *t, const char *local);
 /* A decimal attribute value; `dflt` when absent or not a number. */

@@ -93,12 +93,12 @@ pith_status docx_numbering_load(opc *o, const char *name, size_t n, docx_numberi
     while (st == PITH_OK && pith_xml_next(&x, &t) == PITH_OK && t.kind != PITH_XML_EOF) {
         if (t.kind == PITH_XML_END) {
             if (t.depth == 2) ab = NULL, nm = NULL;
-            if (docx_w(&t, "lvl")) lv = NULL;
-            if (docx_w(&t, "lvlOverride")) ovr = -1;
+            if (DOCX_W(&t, "lvl")) lv = NULL;
+            if (DOCX_W(&t, "lvlOverride")) ovr = -1;
             continue;
         }
         if (t.kind != PITH_XML_START || !docx_is_w(&t)) continue;
-        if (t.depth == 2 && docx_w(&t, "abstractNum")) {
+        if (t.depth == 2 && DOCX_W(&t, "abstractNum")) {
             docx_abstract *na = grow(doc, out->abs, out->nabs, &acap, sizeof *na);
             if (!na || (st = pith_objects(doc, DOCX_LEVELS)) != PITH_OK) break;
             out->abs = na;
@@ -109,7 +109,7 @@ pith_status docx_numbering_load(opc *o, const char *name, size_t n, docx_numberi
                 ab->counter[i] = INT32_MIN;
             }
             nm = NULL;
-        } else if (t.depth == 2 && docx_w(&t, "num")) {
+        } else if (t.depth == 2 && DOCX_W(&t, "num")) {
             docx_num *nn = grow(doc, out->num, out->nnum, &ncap, sizeof *nn);
             if (!nn || (st = pith_objects(doc, 1)) != PITH_OK) break;
             out->num = nn;
@@ -122,30 +122,30 @@ pith_status docx_numbering_load(opc *o, const char *name, size_t n, docx_numberi
                 nm->start_override[i] = -1;
             }
             ab = NULL;
-        } else if (ab && docx_w(&t, "lvl")) {
+        } else if (ab && DOCX_W(&t, "lvl")) {
             int32_t i = docx_attr_int(&t, "ilvl", -1);
             lv = i >= 0 && i < DOCX_LEVELS ? &ab->lvl[i] : NULL;
             if (lv) lvl_defined(lv);
-        } else if (nm && docx_w(&t, "abstractNumId")) {
+        } else if (nm && DOCX_W(&t, "abstractNumId")) {
             nm->abs = docx_attr_int(&t, "val", -1); /* an id for now: made an index below */
-        } else if (nm && docx_w(&t, "lvlOverride")) {
+        } else if (nm && DOCX_W(&t, "lvlOverride")) {
             ovr = docx_attr_int(&t, "ilvl", -1);
             if (ovr >= DOCX_LEVELS) ovr = -1;
-        } else if (nm && ovr >= 0 && docx_w(&t, "startOverride")) {
+        } else if (nm && ovr >= 0 && DOCX_W(&t, "startOverride")) {
             nm->start_override[ovr] = docx_attr_int(&t, "val", 0);
-        } else if (nm && ovr >= 0 && docx_w(&t, "lvl")) {
+        } else if (nm && ovr >= 0 && DOCX_W(&t, "lvl")) {
             lv = &nm->lvl[ovr];
             lvl_defined(lv);
-        } else if (lv && docx_w(&t, "start")) {
+        } else if (lv && DOCX_W(&t, "start")) {
             lv->start = docx_attr_int(&t, "val", 1);
-        } else if (lv && docx_w(&t, "numFmt")) {
+        } else if (lv && DOCX_W(&t, "numFmt")) {
             lv->fmt = parse_fmt(docx_attr(&t, "val"));
-        } else if (lv && docx_w(&t, "lvlText")) {
+        } else if (lv && DOCX_W(&t, "lvlText")) {
             lv->text = keep(doc, docx_attr(&t, "val"));
-        } else if (lv && docx_w(&t, "lvlRestart")) {
+        } else if (lv && DOCX_W(&t, "lvlRestart")) {
             int32_t v = docx_attr_int(&t, "val", -1);
             lv->restart = (int8_t)(v >= 0 && v <= DOCX_LEVELS ? v : -1);
-        } else if (lv && docx_w(&t, "isLgl")) {
+        } else if (lv && DOCX_W(&t, "isLgl")) {
             lv->legal = docx_attr_on(&t);
         }
         if (pith_doc_status(doc) != PITH_OK) break;

@@ -15,23 +15,13 @@
 
 /* MARK: - Attributes (shared with docx.c) */
 
-bool docx_is_w(const pith_xml_token *t)
-{
-    static const char w1[] = DOCX_W_NS, w2[] = DOCX_W_NS_STRICT;
-    return (t->uri.n == sizeof w1 - 1 && memcmp(t->uri.p, w1, t->uri.n) == 0) ||
-           (t->uri.n == sizeof w2 - 1 && memcmp(t->uri.p, w2, t->uri.n) == 0);
-}
-
-bool docx_w(const pith_xml_token *t, const char *local)
-{
-    size_t n = strlen(local);
-    return t->local.n == n && memcmp(t->local.p, local, n) == 0 && docx_is_w(t);
-}
+const char *const docx_ns[DOCX_NS_COUNT] = {DOCX_W_NS, DOCX_W_NS_STRICT, DOCX_R_NS,
+                                             DOCX_R_NS_STRICT, DOCX_MC_NS, DOCX_M_NS};
 
 const pith_str *docx_attr(const pith_xml_token *t, const char *local)
 {
-    const pith_str *v = pith_xml_attr_get(t, DOCX_W_NS, local);
-    if (!v) v = pith_xml_attr_get(t, DOCX_W_NS_STRICT, local);
+    const pith_str *v = pith_xml_attr_ns(t, DOCX_NS_W, local);
+    if (!v) v = pith_xml_attr_ns(t, DOCX_NS_W_STRICT, local);
     if (!v) v = pith_xml_attr_get(t, NULL, local);
     return v;
 }
@@ -144,11 +134,11 @@ pith_status docx_styles_load(opc *o, const char *name, size_t n, docx_styles *ou
     while (st == PITH_OK && pith_xml_next(&x, &t) == PITH_OK && t.kind != PITH_XML_EOF) {
         if (t.kind == PITH_XML_END) {
             if (t.depth == 2) cur = NULL;
-            if (docx_w(&t, "pPr")) in_ppr = false;
+            if (DOCX_W(&t, "pPr")) in_ppr = false;
             continue;
         }
         if (t.kind != PITH_XML_START || !docx_is_w(&t)) continue;
-        if (t.depth == 2 && docx_w(&t, "style")) {
+        if (t.depth == 2 && DOCX_W(&t, "style")) {
             if (out->n == cap) {
                 uint32_t ncap = cap ? cap * 2 : 64;
                 docx_style *ns = pith_doc_alloc(doc, (size_t)ncap * sizeof *ns);
@@ -177,19 +167,19 @@ pith_status docx_styles_load(opc *o, const char *name, size_t n, docx_styles *ou
             continue;
         }
         if (!cur || !cur_para) continue;
-        if (t.depth == 3 && docx_w(&t, "name")) {
+        if (t.depth == 3 && DOCX_W(&t, "name")) {
             const pith_str *v = docx_attr(&t, "val");
             if (v) cur->heading = heading_from_name(*v);
-        } else if (t.depth == 3 && docx_w(&t, "basedOn")) {
+        } else if (t.depth == 3 && DOCX_W(&t, "basedOn")) {
             cur->based_on = keep(doc, docx_attr(&t, "val"));
-        } else if (t.depth == 3 && docx_w(&t, "pPr")) {
+        } else if (t.depth == 3 && DOCX_W(&t, "pPr")) {
             in_ppr = !(t.flags & PITH_XML_EMPTY);
-        } else if (in_ppr && docx_w(&t, "outlineLvl")) {
+        } else if (in_ppr && DOCX_W(&t, "outlineLvl")) {
             int32_t v = docx_attr_int(&t, "val", -1);
             if (v >= 0 && v <= 9) cur->outline = (int8_t)v;
-        } else if (in_ppr && docx_w(&t, "numId")) {
+        } else if (in_ppr && DOCX_W(&t, "numId")) {
             cur->num_id = docx_attr_int(&t, "val", -1);
-        } else if (in_ppr && docx_w(&t, "ilvl")) {
+        } else if (in_ppr && DOCX_W(&t, "ilvl")) {
             int32_t v = docx_attr_int(&t, "val", -1);
             if (v >= 0 && v < DOCX_LEVELS) cur->ilvl = (int8_t)v;
         }

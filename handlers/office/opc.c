@@ -202,6 +202,8 @@ pith_status opc_xml(opc *o, const char *name, size_t n, pith_arena *a, pith_xml 
     st = pith_xml_init_doc(x, o->doc, a, p, len);
     /* a subtree nested past max_depth is dropped with a warning; the part's other text stays */
     x->skip_deep = true;
+    x->ns_known = o->ns_known;
+    x->ns_nknown = o->ns_nknown;
     return st;
 }
 

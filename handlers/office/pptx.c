@@ -96,17 +96,8 @@ typedef struct walker {
 
 /* MARK: - Small helpers */
 
-static bool str_eq(pith_str a, const char *lit)
-{
-    size_t n = strlen(lit);
-    return a.n == n && memcmp(a.p, lit, n) == 0;
-}
-
-static bool str_ends(pith_str a, const char *lit)
-{
-    size_t n = strlen(lit);
-    return a.n >= n && memcmp(a.p + a.n - n, lit, n) == 0;
-}
+#define str_eq(a, lit) OPC_IS(a, lit)
+#define str_ends(a, lit) OPC_ENDS(a, lit)
 
 static int str_cmp(pith_str a, pith_str b)
 {
@@ -123,19 +114,21 @@ static bool doc_fatal(pith_status st)
 }
 
 /* DrawingML main namespace, transitional or strict. */
-static bool is_a(const pith_xml_token *t, const char *local)
+static bool is_a_uri(const pith_xml_token *t)
 {
-    return str_eq(t->local, local) &&
-           (str_ends(t->uri, "/drawingml/2006/main") || str_ends(t->uri, "/drawingml/main"));
+    return str_ends(t->uri, "/drawingml/2006/main") || str_ends(t->uri, "/drawingml/main");
 }
+#define is_a(t, lit) (str_eq((t)->local, lit) && is_a_uri(t))
 
 /* The value of an attribute in the relationships namespace (r:id, r:dm), transitional or
  * strict, or NULL. */
 static const pith_str *rel_attr(const pith_xml_token *t, const char *local)
 {
+    size_t n = strlen(local);
     for (uint32_t i = 0; i < t->nattrs; i++) {
         const pith_xml_attr *a = &t->attrs[i];
-        if (a->uri.n && str_eq(a->local, local) && str_ends(a->uri, "relationships"))
+        if (a->uri.n && a->local.n == n && opc_bytes_eq(a->local.p, local, n) &&
+            str_ends(a->uri, "relationships"))
             return &a->value;
     }
     return NULL;

@@ -58,6 +58,7 @@ typedef struct xlsx_run {
 
 typedef struct xlsx_state {
     pith_doc *doc;
+    pith_arena *da;         /* the document arena (watched around events) */
     opc o;
     xlsx_sheet *sheets;
     uint32_t nsheets;
@@ -76,29 +77,26 @@ typedef struct xlsx_state {
 
 /* MARK: - Small helpers */
 
-static bool str_is(pith_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.n == n && memcmp(s.p, lit, n) == 0;
-}
+#define str_is(s, lit) OPC_IS(s, lit)
 
 static bool str_eq(pith_str a, pith_str b) { return a.n == b.n && (!a.n || memcmp(a.p, b.p, a.n) == 0); }
 
-static bool ends_with(pith_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.n >= n && memcmp(s.p + s.n - n, lit, n) == 0;
-}
+#define ends_with(s, lit) OPC_ENDS(s, lit)
 
 /* An element of SpreadsheetML: transitional or strict (purl.oclc.org) namespace, or none (some
  * writers leave xmlns out). Extensions reuse the names (x15:workbookPr), so the namespace is
  * checked. */
-static bool is_el(const pith_xml_token *t, const char *local)
+/* The two SpreadsheetML URIs by id (the tokenizer's ns_known, given by xlsx_open): the common
+ * case is an integer compare; another namespace still gets the suffix test. */
+static const char *const xlsx_ns[2] = {"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                                       "http://purl.oclc.org/ooxml/spreadsheetml/main"};
+
+static bool is_sml(const pith_xml_token *t)
 {
-    return str_is(t->local, local) &&
-           (t->uri.n == 0 || ends_with(t->uri, "/spreadsheetml/2006/main") ||
-            ends_with(t->uri, "/ooxml/spreadsheetml/main"));
+    return t->ns != 0 || t->uri.n == 0 || ends_with(t->uri, "/spreadsheetml/2006/main") ||
+           ends_with(t->uri, "/ooxml/spreadsheetml/main");
 }
+#define is_el(t, lit) (str_is((t)->local, lit) && is_sml(t))
 
 static const pith_str *attr(const pith_xml_token *t, const char *local)
 {
@@ -552,9 +550,12 @@ static pith_status xlsx_open(pith_doc *doc, const uint8_t *data, size_t len, voi
     xlsx_state *s = pith_doc_calloc(doc, sizeof *s);
     if (!s) return pith_alloc_failed(doc, sizeof *s);
     s->doc = doc;
+    s->da = pith_doc_arena(doc);
     *out = s;
     pith_status st = opc_open(doc, &s->o, data, len);
     if (st != PITH_OK) return st;
+    s->o.ns_known = xlsx_ns;
+    s->o.ns_nknown = 2;
 
     pith_str wb = {"", 0};
     const opc_rel *main = opc_main_part(&s->o);
@@ -606,15 +607,14 @@ static pith_status xlsx_open(pith_doc *doc, const uint8_t *data, size_t len, voi
 
 /* Events and warnings may allocate in the document arena (a warning's text, a deeper event
  * stack); once that happened during a sheet, its memory cannot be given back at its end. */
-static void watch_begin(const xlsx_state *s, pith_arena_mark *m)
-{
-    *m = pith_arena_mark_get(pith_doc_arena(s->doc));
-}
-static void watch_end(xlsx_state *s, const pith_arena_mark *m)
-{
-    pith_arena_mark now = pith_arena_mark_get(pith_doc_arena(s->doc));
-    if (s->run && (now.chunk != m->chunk || now.used != m->used)) s->run->tainted = true;
-}
+/* Macros, not functions: -Oz does not inline them, and they run around every cell's events. */
+#define watch_begin(s, m) (*(m) = pith_arena_mark_get((s)->da))
+#define watch_end(s, m)                                                                      \
+    do {                                                                                     \
+        pith_arena_mark now_ = pith_arena_mark_get((s)->da);                                 \
+        if ((s)->run && (now_.chunk != (m)->chunk || now_.used != (m)->used))                \
+            (s)->run->tainted = true;                                                        \
+    } while (0)
 
 static pith_status ev_begin(xlsx_state *s, pith_ev ev, const void *detail)
 {
@@ -783,8 +783,18 @@ static pith_status read_cell(xlsx_state *s, const pith_xml_token *c, gbuf *val, 
     pith_doc *doc = s->doc;
     xlsx_run *r = s->run;
     uint32_t col = 0, row = 0, style = 0;
-    const pith_str *ref = attr(c, "r"), *sty = attr(c, "s");
-    cell_type type = cell_type_of(attr(c, "t"));
+    /* r, s and t in one pass over the attributes (as attr() finds them: the first unprefixed
+     * one of each name); this runs for every cell */
+    const pith_str *ref = NULL, *sty = NULL, *typ = NULL;
+    for (uint32_t i = 0; i < c->nattrs; i++) {
+        const pith_xml_attr *a = &c->attrs[i];
+        if (a->uri.n || a->local.n != 1) continue;
+        char k = a->local.p[0];
+        if (k == 'r' && !ref) ref = &a->value;
+        else if (k == 's' && !sty) sty = &a->value;
+        else if (k == 't' && !typ) typ = &a->value;
+    }
+    cell_type type = cell_type_of(typ);
     if (ref) parse_ref(*ref, &col, &row);
     if (sty && !parse_u32(*sty, &style)) style = 0;
     if (!col) col = r->col + 1;
@@ -853,8 +863,8 @@ static pith_status read_cell(xlsx_state *s, const pith_xml_token *c, gbuf *val, 
         break;
     }
     case CT_BOOL:
-        if (str_is((pith_str){v, n}, "1")) v = "TRUE", n = 4;
-        else if (str_is((pith_str){v, n}, "0")) v = "FALSE", n = 5;
+        if (str_is(((pith_str){v, n}), "1")) v = "TRUE", n = 4;
+        else if (str_is(((pith_str){v, n}), "0")) v = "FALSE", n = 5;
         break;
     case CT_SST: {
         uint32_t i;

@@ -139,6 +139,61 @@ Test(xml, namespaces_resolve_to_uris)
     expect("<a xmlns=\"urn:a&amp;b\"/>", "<{urn:a&b}a/></a>");
 }
 
+Test(xml, known_namespaces_give_ids)
+{
+    /* ids are the index + 1 in ns_known; prefixes rebound in a child right after their use
+     * (the lookup cache must forget them there) and back out of scope (and there again), more
+     * prefixes than the cache holds, the xml prefix, an unknown namespace (0) */
+    static const char *const known[] = {"urn:w", "urn:r", "http://www.w3.org/XML/1998/namespace"};
+    const char *doc = "<w:d xmlns:w=\"urn:w\" xmlns:r=\"urn:r\" xmlns:a=\"urn:a\" xmlns:b=\"urn:b\""
+                      " xmlns:c=\"urn:c\" xmlns:e=\"urn:e\">"
+                      "<w:p r:id=\"1\" a:id=\"2\" xml:space=\"x\"/>"
+                      "<w:p xmlns:w=\"urn:r\" xmlns:r=\"urn:w\" r:id=\"3\"><w:t/></w:p>"
+                      "<w:p r:id=\"4\"/><a:q/><b:q/><c:q/><e:q/><w:p r:id=\"5\"/><x/></w:d>";
+    /* element: name, ns id; for w:p the id of its r:id attribute and its value */
+    static const struct { const char *local; uint32_t ns; uint32_t rid_ns; const char *rid; } want[] = {
+        {"d", 1, 0, NULL}, {"p", 1, 2, "1"}, {"p", 2, 1, "3"}, {"t", 2, 0, NULL},
+        {"p", 1, 2, "4"}, {"q", 0, 0, NULL}, {"q", 0, 0, NULL}, {"q", 0, 0, NULL},
+        {"q", 0, 0, NULL}, {"p", 1, 2, "5"}, {"x", 0, 0, NULL}};
+    pith_xml x;
+    cr_assert_eq(pith_xml_init(&x, &arena, (const uint8_t *)doc, strlen(doc), NULL, NULL), PITH_OK);
+    x.ns_known = known;
+    x.ns_nknown = 3;
+    pith_xml_token t;
+    size_t k = 0;
+    uint32_t open[8]; /* ns ids of the open elements: an END carries its START's */
+    while (pith_xml_next(&x, &t) == PITH_OK && t.kind != PITH_XML_EOF) {
+        if (t.kind == PITH_XML_END) {
+            cr_assert(t.depth >= 1 && t.depth <= 8);
+            cr_assert_eq(t.ns, open[t.depth - 1], "END at depth %u: ns %u", t.depth, t.ns);
+            continue;
+        }
+        if (t.kind != PITH_XML_START) continue;
+        cr_assert(t.depth >= 1 && t.depth <= 8);
+        open[t.depth - 1] = t.ns;
+        cr_assert_lt(k, sizeof want / sizeof want[0]);
+        cr_assert_eq(t.local.n, strlen(want[k].local));
+        cr_assert_eq(memcmp(t.local.p, want[k].local, t.local.n), 0);
+        cr_assert_eq(t.ns, want[k].ns, "element %zu: ns %u, want %u", k, t.ns, want[k].ns);
+        if (want[k].rid) {
+            const pith_str *v = pith_xml_attr_ns(&t, want[k].rid_ns, "id");
+            cr_assert_not_null(v, "element %zu: no id attribute in namespace %u", k, want[k].rid_ns);
+            cr_assert_eq(v->n, 1);
+            cr_assert_eq(v->p[0], want[k].rid[0]);
+        }
+        if (k == 1) {
+            /* a:id is in no known namespace; xml:space is known[2] */
+            cr_assert_eq(t.nattrs, 3);
+            cr_assert_eq(t.attrs[1].ns, 0);
+            cr_assert_eq(t.attrs[2].ns, 3);
+            cr_assert_null(pith_xml_attr_ns(&t, 0, "id"));
+        }
+        k++;
+    }
+    cr_assert_eq(k, sizeof want / sizeof want[0]);
+    cr_assert_eq(x.status, PITH_OK);
+}
+
 Test(xml, entities_and_character_references)
 {
     expect("<a t=\"&lt;&gt;&amp;&quot;&apos;\">&lt;&gt;&amp;&quot;&apos;</a>",
@@ -530,13 +585,14 @@ Test(xml_hostile, deep_nesting_stops_at_the_depth_limit)
 
 Test(xml_hostile, namespace_declaration_flood)
 {
-    /* 5,000 prefixes declared on the root, each used 20 times below */
+    /* 5,000 prefixes declared on the root; 40 of them used below, each once (distinct
+     * prefixes: the tokenizer caches a few recent lookups, so each of these scans) */
     size_t cap = 2 << 20, o = 0;
     char *doc = malloc(cap);
     o += (size_t)sprintf(doc + o, "<r");
     for (int i = 0; i < 5000; i++) o += (size_t)sprintf(doc + o, " xmlns:p%d=\"urn:%d\"", i, i);
     o += (size_t)sprintf(doc + o, ">");
-    for (int i = 0; i < 20; i++) o += (size_t)sprintf(doc + o, "<p0:a p1:x=\"1\"/>");
+    for (int i = 0; i < 20; i++) o += (size_t)sprintf(doc + o, "<p%d:a p%d:x=\"1\"/>", i, 20 + i);
     o += (size_t)sprintf(doc + o, "</r>");
     char got[64];
     (void)got;
