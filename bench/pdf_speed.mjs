@@ -2,14 +2,14 @@
 // (pdfjs-dist getTextContent) on the same bytes in one Node process, plus pith native for the
 // wasm/native ratio. Printed, never asserted (issue 7: goals ≥ 3× MuPDF.js, ≥ 10× pdf.js).
 //
-//   node bench/pdf_speed.mjs [--wasm build/h-pdfperf-wasm/pith.wasm] [--variant standard]
-//                            [--native build/h-pdfperf/bench/bench_native] [--ms 1500]
+//   node bench/pdf_speed.mjs [--wasm dist/standard/pith.wasm] [--variant standard]
+//                            [--native build/native/bench/bench_native] [--ms 1500]
 //                            [--libs pith,mupdf,pdfjs] [--base OTHER.wasm] [FILE.pdf ...]
 //
 // Files: build/bench/gen/pdf-1p.pdf and pdf-200p.pdf (made by bench/suite, `node
 // bench/suite/main.mjs`), and a few corpus PDFs when ../shared/corpus is there; or the files
-// given. MuPDF.js and pdf.js are called exactly as bench/suite/libs.mjs calls them (copied
-// here, so the comparison is like-for-like): MuPDF openDocument + toStructuredText().asText()
+// given. MuPDF.js and pdf.js are called through bench/suite/libs.mjs's adapters (so the
+// comparison is the suite's, like-for-like): MuPDF openDocument + toStructuredText().asText()
 // per page; pdf.js getDocument + getTextContent() per page with the legacy build's in-thread
 // worker. pith: load({ wasm }) then extract(bytes, { hint }).text. Each figure is the median
 // of calls made round-robin (one per library per round, two warm-up rounds, then about --ms
@@ -20,7 +20,6 @@
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -33,9 +32,10 @@ const opt = (name, dflt) => {
   args.splice(i, 2);
   return v;
 };
-const wasmPath = opt('--wasm', `${root}build/h-pdfperf-wasm/pith.wasm`);
+const wasmOpt = opt('--wasm', null);
 const variant = opt('--variant', 'standard');
-const native = opt('--native', `${root}build/h-pdfperf/bench/bench_native`);
+const wasmPath = wasmOpt ?? `${root}dist/${variant}/pith.wasm`;
+const native = opt('--native', `${root}build/native/bench/bench_native`);
 const budget = Number(opt('--ms', '1500'));
 const libs = new Set(opt('--libs', 'pith,mupdf,pdfjs').split(','));
 const baseWasm = opt('--base', null);
@@ -50,8 +50,6 @@ if (!files.length) {
 
 const peers = join(root, 'bench/peers');
 const NM = join(peers, 'node_modules');
-const req = createRequire(join(peers, 'package.json'));
-const peer = (spec) => import(pathToFileURL(req.resolve(spec)).href);
 
 // MARK: the three libraries, called as bench/suite/libs.mjs calls them
 
@@ -61,59 +59,9 @@ async function loadPith(wasm) {
   return { extract: (bytes, name) => p.extract(bytes, { hint: name }).text };
 }
 
-async function loadMupdf() {
-  const mupdf = await peer('mupdf');
-  return {
-    extract(bytes) {
-      const doc = mupdf.Document.openDocument(bytes, 'application/pdf');
-      let out = '';
-      try {
-        const n = doc.countPages();
-        for (let i = 0; i < n; i++) {
-          const page = doc.loadPage(i);
-          const st = page.toStructuredText();
-          out += st.asText() + '\f';
-          st.destroy();
-          page.destroy();
-        }
-      } finally {
-        doc.destroy();
-      }
-      return out;
-    },
-  };
-}
-
-async function loadPdfjs() {
-  const pdfjs = await peer('pdfjs-dist/legacy/build/pdf.mjs');
-  const base = join(NM, 'pdfjs-dist/');
-  return {
-    async extract(bytes) {
-      const task = pdfjs.getDocument({
-        data: bytes.slice(), // pdf.js may transfer (detach) the buffer it is given
-        cMapUrl: join(base, 'cmaps/'),
-        cMapPacked: true,
-        standardFontDataUrl: join(base, 'standard_fonts/'),
-        isEvalSupported: false,
-        verbosity: 0,
-      });
-      const doc = await task.promise;
-      let out = '';
-      try {
-        for (let i = 1; i <= doc.numPages; i++) {
-          const page = await doc.getPage(i);
-          const tc = await page.getTextContent();
-          for (const it of tc.items) if ('str' in it) out += it.str + (it.hasEOL ? '\n' : '');
-          out += '\n\f';
-          page.cleanup();
-        }
-      } finally {
-        await doc.destroy();
-      }
-      return out;
-    },
-  };
-}
+// MuPDF.js and pdf.js: the benchmark suite's own adapters, so both measure the same calls.
+const { LIBS } = await import(pathToFileURL(`${root}bench/suite/libs.mjs`).href);
+const loadPeer = (id) => LIBS.find((l) => l.id === id).init({});
 
 // MARK: timing
 
@@ -158,8 +106,8 @@ function nativeMs(file) {
 const loaded = {};
 if (libs.has('pith')) loaded.pith = await loadPith(wasmPath);
 if (baseWasm) loaded.base = await loadPith(baseWasm);
-if (libs.has('mupdf')) loaded.mupdf = await loadMupdf();
-if (libs.has('pdfjs')) loaded.pdfjs = await loadPdfjs();
+if (libs.has('mupdf')) loaded.mupdf = await loadPeer('mupdf');
+if (libs.has('pdfjs')) loaded.pdfjs = await loadPeer('pdfjs');
 const version = (p) => {
   try {
     return JSON.parse(readFileSync(join(NM, p, 'package.json'), 'utf8')).version;
