@@ -10,37 +10,18 @@
 // Every page uses the minimal bundle from dist/ (the boundary is dist/core.mjs, shared by all
 // variants) and checks after each hostile input that the instance still extracts.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { serve } from './server.mjs';
-import { launch, context, watchErrors, needsChromium, ROOT, CORPUS } from './lib.mjs';
+import { blankPage, useSites, needsChromium } from './lib.mjs';
 
-let browser;
-let site;
-let isolated; // COOP + COEP: crossOriginIsolated, SharedArrayBuffer
-
-before(async () => {
-  if (needsChromium.skip) return;
-  const mounts = { '/': ROOT, '/corpus/': CORPUS };
-  site = await serve({ mounts });
-  isolated = await serve({ mounts, isolated: true });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await Promise.all([site?.close(), isolated?.close()]);
-});
+const S = useSites();
 
 /** A blank page with the minimal bundle loaded as window.pith, and page helpers:
  *  outcome(fn) runs fn and gives { text } or { error: { name, code, message } };
  *  alive() extracts a tiny document and says whether its text came back whole. */
 async function pithPage(server) {
-  const { ctx, external } = await context(browser);
-  const page = await ctx.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.url('/tests/browser/pages/blank.html'));
+  const { ctx, page, errors, external } = await blankPage(S.browser, server);
   await page.evaluate(async () => {
     const { load } = await import('/dist/minimal/pith.mjs');
     window.load = load;
@@ -84,7 +65,7 @@ async function pithPage(server) {
 const TEXT = 'Boundary text, forty-eight bytes long, for all.\n';
 
 test('every byte view type reads as its bytes: typed arrays of each element type, DataView, ArrayBuffer, offsets', needsChromium, async () => {
-  const { ctx, page, errors, external } = await pithPage(site);
+  const { ctx, page, errors, external } = await pithPage(S.site);
   const r = await page.evaluate(async (text) => {
     const bytes = enc(text);
     // the text at byte offset 8 of a larger buffer, so views start mid-buffer
@@ -125,7 +106,7 @@ test('every byte view type reads as its bytes: typed arrays of each element type
 });
 
 test('zero-length inputs of every kind give empty text and a stream without chunks', needsChromium, async () => {
-  const { ctx, page, errors } = await pithPage(site);
+  const { ctx, page, errors } = await pithPage(S.site);
   const r = await page.evaluate(async () => {
     const ab = new ArrayBuffer(16);
     const inputs = [['ArrayBuffer(0)', new ArrayBuffer(0)], ['Uint8Array(0)', new Uint8Array(0)],
@@ -155,7 +136,7 @@ test('zero-length inputs of every kind give empty text and a stream without chun
 });
 
 test('inputs that are not bytes reject with PITH_E_ARG and allocate nothing', needsChromium, async () => {
-  const { ctx, page, errors } = await pithPage(site);
+  const { ctx, page, errors } = await pithPage(S.site);
   const r = await page.evaluate(async () => {
     const inputs = [['string', 'text'], ['number', 42], ['null', null], ['undefined', undefined], ['object', {}],
       ['array', [1, 2, 3]], ['Blob', new Blob(['x'])],
@@ -184,7 +165,7 @@ test('inputs that are not bytes reject with PITH_E_ARG and allocate nothing', ne
 // lead reads the view's own slots through the built-in getters and checks the size against
 // max_input_bytes before pith_wasm_input (see the report of issue 11's malformed helper).
 test('a view whose length lies (4 GiB, more or less than its buffer) reads as its real bytes or rejects with a PithError; the instance still works', needsChromium, async () => {
-  const { ctx, page, errors } = await pithPage(site);
+  const { ctx, page, errors } = await pithPage(S.site);
   const r = await page.evaluate(async (text) => {
     const bytes = enc(text);
     const lying = (n) => {
@@ -234,7 +215,7 @@ test('a view whose length lies (4 GiB, more or less than its buffer) reads as it
 // while a detached ArrayBuffer or DataView throws a raw TypeError (not a PithError). This asks
 // for the weakest consistent answer: empty text or PITH_E_ARG, and a working instance after.
 test('detached buffers (transferred away) give empty text or PITH_E_ARG, never another error; the instance still works', needsChromium, async () => {
-  const { ctx, page, errors } = await pithPage(site);
+  const { ctx, page, errors } = await pithPage(S.site);
   const r = await page.evaluate(async (text) => {
     const detach = (buf) => (typeof buf.transfer === 'function' ? buf.transfer() : structuredClone(buf, { transfer: [buf] }));
     const make = (kind) => {
@@ -266,7 +247,7 @@ test('detached buffers (transferred away) give empty text or PITH_E_ARG, never a
 });
 
 test('SharedArrayBuffer views of every kind on an isolated page: extract, stream, extractAsync, extractBatch, detect', needsChromium, async () => {
-  const { ctx, page, errors } = await pithPage(isolated);
+  const { ctx, page, errors } = await pithPage(S.isolated);
   const r = await page.evaluate(async (text) => {
     const bytes = enc(text);
     const sab = new SharedArrayBuffer(bytes.length + 16);
@@ -301,7 +282,7 @@ test('SharedArrayBuffer views of every kind on an isolated page: extract, stream
 });
 
 test('calls after every kind of error work, and every handle is back in the pool', needsChromium, async () => {
-  const { ctx, page, errors } = await pithPage(site);
+  const { ctx, page, errors } = await pithPage(S.site);
   const r = await page.evaluate(async () => {
     const doc = enc(lines(20000, 3));
     const want = pith.extract(doc).text;
@@ -363,7 +344,7 @@ test('calls after every kind of error work, and every handle is back in the pool
 });
 
 test('overlapping async calls on one instance: streams read while extract() and extractAsync() run give the sequential outputs', needsChromium, async () => {
-  const { ctx, page, errors } = await pithPage(site);
+  const { ctx, page, errors } = await pithPage(S.site);
   const r = await page.evaluate(async () => {
     const docs = [0, 1, 2, 3, 4, 5].map((i) => enc(lines(30000 + 20000 * i, i)));
     const html = enc(`<h1>Title</h1>${'<p>para <b>bold</b> and <i>it</i></p>'.repeat(3000)}`);
@@ -412,7 +393,7 @@ test('overlapping async calls on one instance: streams read while extract() and 
 });
 
 test('memory growth while a stream is open leaves its chunks intact', needsChromium, async () => {
-  const { ctx, page, errors } = await pithPage(site);
+  const { ctx, page, errors } = await pithPage(S.site);
   const r = await page.evaluate(async () => {
     const doc = enc(lines(400000, 9));
     const want = pith.extract(doc).text;
@@ -438,7 +419,7 @@ test('memory growth while a stream is open leaves its chunks intact', needsChrom
 });
 
 test('an exception thrown inside for await mid-stream closes the document and returns its handle and arena memory', needsChromium, async () => {
-  const { ctx, page, errors } = await pithPage(site);
+  const { ctx, page, errors } = await pithPage(S.site);
   const r = await page.evaluate(async () => {
     const doc = enc(lines(600000, 4));
     pith.extract(doc, { chunkSize: 1000 }); // the handle now holds what this document keeps

@@ -5,7 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
+
+import { serve } from './server.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DIST = `${ROOT}dist/`;
@@ -89,3 +92,31 @@ export function installPackedPackage(dir) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The servers and browser most page tests share, set up before the file's tests and closed
+ *  after them: `site` (plain) and `isolated` (COOP + COEP: crossOriginIsolated,
+ *  SharedArrayBuffer), both serving the source tree at / and the corpus at /corpus/. */
+export function useSites() {
+  const s = { browser: null, site: null, isolated: null };
+  before(async () => {
+    if (needsChromium.skip) return;
+    const mounts = { '/': ROOT, '/corpus/': CORPUS };
+    s.site = await serve({ mounts });
+    s.isolated = await serve({ mounts, isolated: true });
+    s.browser = await launch();
+  });
+  after(async () => {
+    await s.browser?.close();
+    await Promise.all([s.site?.close(), s.isolated?.close()]);
+  });
+  return s;
+}
+
+/** A new context and a blank page of `server` with its console errors watched. */
+export async function blankPage(browser, server) {
+  const { ctx, external } = await context(browser);
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url('/tests/browser/pages/blank.html'));
+  return { ctx, page, errors, external };
+}

@@ -4,40 +4,18 @@
 // refuses shared views; its legacy decoders are the WHATWG reference pith's tables must match);
 // wasm memory growing under a big document.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 
 import { serve } from './server.mjs';
-import { launch, context, watchErrors, needsChromium, ROOT, CORPUS } from './lib.mjs';
+import { blankPage, useSites, needsChromium, ROOT, CORPUS } from './lib.mjs';
 
-let browser;
-let site; // plain
-let isolated; // COOP + COEP: crossOriginIsolated, SharedArrayBuffer
+const S = useSites();
 
-before(async () => {
-  if (needsChromium.skip) return;
-  const mounts = { '/': ROOT, '/corpus/': CORPUS };
-  site = await serve({ mounts });
-  isolated = await serve({ mounts, isolated: true });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await Promise.all([site?.close(), isolated?.close()]);
-});
-
-async function blankPage(server) {
-  const { ctx, external } = await context(browser);
-  const page = await ctx.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.url('/tests/browser/pages/blank.html'));
-  return { ctx, page, errors, external };
-}
 
 test('a long document streamed on the page thread: requestAnimationFrame keeps firing', needsChromium, async () => {
-  const { ctx, page, errors, external } = await blankPage(site);
+  const { ctx, page, errors, external } = await blankPage(S.browser, S.site);
   const pdf = 'pdf/pdfjs__freeculture.pdf';
   const r = await page.evaluate(async ({ pdfUrl }) => {
     const { load } = await import('/dist/standard/pith.mjs');
@@ -106,7 +84,7 @@ test('a long document streamed on the page thread: requestAnimationFrame keeps f
 });
 
 test('a SharedArrayBuffer input on a cross-origin isolated page: extract, stream and detect read it', needsChromium, async () => {
-  const { ctx, page, errors } = await blankPage(isolated);
+  const { ctx, page, errors } = await blankPage(S.browser, S.isolated);
   const r = await page.evaluate(async () => {
     const { load } = await import('/dist/minimal/pith.mjs');
     const pith = await load();
@@ -143,7 +121,7 @@ test('a SharedArrayBuffer input on a cross-origin isolated page: extract, stream
 });
 
 test("single-byte encodings: pith's text is what the browser's own TextDecoder gives", needsChromium, async () => {
-  const { ctx, page, errors } = await blankPage(site);
+  const { ctx, page, errors } = await blankPage(S.browser, S.site);
   const r = await page.evaluate(async () => {
     const { load } = await import('/dist/minimal/pith.mjs');
     const pith = await load();
@@ -172,7 +150,7 @@ test("single-byte encodings: pith's text is what the browser's own TextDecoder g
 });
 
 test('wasm memory grows under a big document; text is whole and memory settles', needsChromium, async () => {
-  const { ctx, page, errors } = await blankPage(site);
+  const { ctx, page, errors } = await blankPage(S.browser, S.site);
   const r = await page.evaluate(async () => {
     const { load } = await import('/dist/minimal/pith.mjs');
     const pith = await load();
@@ -228,7 +206,7 @@ test("CSP: compiling the .wasm needs 'wasm-unsafe-eval' in script-src (what the 
     ['without', "script-src 'self'; connect-src 'self'"],
   ]) {
     const server = await serve({ mounts: { '/': ROOT }, headers: { 'Content-Security-Policy': policy } });
-    const { ctx, page } = await blankPage(server);
+    const { ctx, page } = await blankPage(S.browser, server);
     results[name] = await page.evaluate(async () => {
       try {
         const { load } = await import('/dist/minimal/pith.mjs');
