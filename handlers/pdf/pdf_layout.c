@@ -45,7 +45,6 @@
  */
 #include "pdf.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "utf.h"
@@ -117,6 +116,12 @@ struct pdf_layout {
     uint32_t nextra, capextra;
     lay_class cls[LAY_MAX_CLASSES];
     uint32_t ncls;
+    uint32_t last_cls;       /* the class class_of found last: text mostly keeps its direction */
+    double raw_ux, raw_uy;   /* the last glyph's direction as drawn, before normalizing... */
+    bool raw_flip, raw_ok;   /* ... (raw_ok: and the class table unchanged since) */
+    uint16_t raw_cls;        /* ... and its class */
+    bool has_rtl;            /* some glyph has a right-to-left letter (else no line needs bidi) */
+    bool has_cjk;            /* some glyph's first code point is CJK (else nothing to restack) */
     bool pending_space;
     float space_a, space_b;  /* where the pending space glyph started (its frame) */
     uint16_t space_cls;
@@ -152,25 +157,72 @@ typedef struct lay_block {
     uint8_t open;
 } lay_block;
 
-/* MARK: - Small numerics (no libm in the library) */
+/* MARK: - Small numerics */
 
 static double d_abs(double v) { return v < 0 ? -v : v; }
 static double d_max(double a, double b) { return a > b ? a : b; }
 static double d_min(double a, double b) { return a < b ? a : b; }
 static bool d_sane(double v) { return v == v && v > -1e7 && v < 1e7; }
 
+/* The builtin is one f64.sqrt in wasm (no import) and sqrtsd natively, where the compiler
+ * may keep a libm call for errno on a negative argument (never taken: v > 0 here; native
+ * builds link libm). Correctly rounded on both, so wasm and native lay out alike; the
+ * Newton loop it replaces was 7-12% of a page's wasm time and 1 ulp off in a quarter of
+ * cases. */
 static double d_sqrt(double v)
 {
-    double r;
-    if (!(v > 0)) return 0;
-    r = v > 1 ? v : 1;
-    /* Newton from above converges monotonically; halve first to get near fast. */
-    while (r * r > 4 * v) r *= 0.5;
-    for (int i = 0; i < 8; i++) r = 0.5 * (r + v / r);
-    return r;
+    return v > 0 ? __builtin_sqrt(v) : 0;
 }
 
+/* MARK: - Sorting */
+
+/* LAY_SORT(name, T, less) defines void name(T *a, T *tmp, uint32_t n): a stable merge sort of
+ * a[0..n) with less(const T *, const T *) inlined; tmp holds n elements. qsort (musl's
+ * smoothsort in wasm) called the comparison through a pointer and moved the 16-40 byte
+ * elements with generic copies: 5-13% of a page's wasm time. Stable, as glibc's qsort (a
+ * merge sort) was natively, so the one order with ties (lines at the same baseline and
+ * start) keeps the order the lines were made in, in wasm too, where musl's smoothsort is not
+ * stable (pdfsamples__unreadablemetadata.pdf came out differently); the other orders are
+ * total. Runs of 8 are sorted by insertion, then merged bottom-up; halves already in order
+ * are copied, not merged (content streams mostly draw in reading order). */
+#define LAY_SORT(name, T, less)                                                               \
+    static void name(T *a, T *tmp, uint32_t n)                                                \
+    {                                                                                         \
+        T *src = a, *dst = tmp, *t;                                                           \
+        uint32_t w, i;                                                                        \
+        for (i = 0; i < n; i += 8) {                                                          \
+            uint32_t e = n - i < 8 ? n : i + 8;                                               \
+            for (uint32_t j = i + 1; j < e; j++) {                                            \
+                T v = a[j];                                                                   \
+                uint32_t k = j;                                                               \
+                for (; k > i && less(&v, &a[k - 1]); k--) a[k] = a[k - 1];                    \
+                a[k] = v;                                                                     \
+            }                                                                                 \
+        }                                                                                     \
+        for (w = 8; w < n; w *= 2) {                                                          \
+            for (i = 0; i < n; i += 2 * w) {                                                  \
+                uint32_t m = n - i < w ? n : i + w, e = n - i < 2 * w ? n : i + 2 * w;        \
+                uint32_t p = i, q = m, o = i;                                                 \
+                if (m < e && less(&src[m], &src[m - 1])) {                                    \
+                    while (p < m && q < e)                                                    \
+                        dst[o++] = less(&src[q], &src[p]) ? src[q++] : src[p++];              \
+                    while (p < m) dst[o++] = src[p++];                                        \
+                    while (q < e) dst[o++] = src[q++];                                        \
+                } else {                                                                      \
+                    memcpy(dst + i, src + i, (size_t)(e - i) * sizeof *src);                  \
+                }                                                                             \
+            }                                                                                 \
+            t = src;                                                                          \
+            src = dst;                                                                        \
+            dst = t;                                                                          \
+        }                                                                                     \
+        if (src != a) memcpy(a, src, (size_t)n * sizeof *a);                                  \
+    }
+
 /* MARK: - Adding glyphs */
+
+static bool is_rtl(uint32_t c);
+static bool is_cjk(uint32_t c);
 
 pdf_layout *pdf_layout_new(pith_doc *doc, double page_w, double page_h)
 {
@@ -185,17 +237,19 @@ pdf_layout *pdf_layout_new(pith_doc *doc, double page_w, double page_h)
 
 static bool is_space_cp(uint32_t c)
 {
+    if (c > 0x20 && c < 0xA0) return false;  /* most glyphs, in one test */
     return c == 0x20 || c == 0xA0 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x3000 ||
            (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F;
 }
 
-static uint16_t class_of(pdf_layout *l, double ux, double uy, bool flip)
+static uint16_t class_find(pdf_layout *l, double ux, double uy, bool flip, int32_t kx, int32_t ky)
 {
-    int32_t kx = (int32_t)(ux * 64 + (ux < 0 ? -0.5 : 0.5));
-    int32_t ky = (int32_t)(uy * 64 + (uy < 0 ? -0.5 : 0.5));
     uint32_t i;
     for (i = 0; i < l->ncls; i++)
-        if (l->cls[i].kx == kx && l->cls[i].ky == ky && l->cls[i].flip == flip) return (uint16_t)i;
+        if (l->cls[i].kx == kx && l->cls[i].ky == ky && l->cls[i].flip == flip) {
+            l->last_cls = i;
+            return (uint16_t)i;
+        }
     if (l->ncls == LAY_MAX_CLASSES) {
         /* Too many angles: the nearest axis (its class exists or replaces the last). */
         if (d_abs(ux) >= d_abs(uy)) { ux = ux < 0 ? -1 : 1; uy = 0; }
@@ -203,8 +257,10 @@ static uint16_t class_of(pdf_layout *l, double ux, double uy, bool flip)
         kx = (int32_t)ux * 64;
         ky = (int32_t)uy * 64;
         for (i = 0; i < l->ncls; i++)
-            if (l->cls[i].kx == kx && l->cls[i].ky == ky && l->cls[i].flip == flip)
+            if (l->cls[i].kx == kx && l->cls[i].ky == ky && l->cls[i].flip == flip) {
+                l->last_cls = i;
                 return (uint16_t)i;
+            }
         i = LAY_MAX_CLASSES - 1;
     } else {
         i = l->ncls++;
@@ -215,7 +271,21 @@ static uint16_t class_of(pdf_layout *l, double ux, double uy, bool flip)
     l->cls[i].kx = kx;
     l->cls[i].ky = ky;
     l->cls[i].count = 0;
+    l->last_cls = i;
+    l->raw_ok = false;  /* a replaced class may have been the cached one */
     return (uint16_t)i;
+}
+
+/* The class of direction (ux, uy), made when new. Keys are unique, so the class found last
+ * is the search's answer when its key matches again (text mostly keeps its direction). */
+static inline uint16_t class_of(pdf_layout *l, double ux, double uy, bool flip)
+{
+    int32_t kx = (int32_t)(ux * 64 + (ux < 0 ? -0.5 : 0.5));
+    int32_t ky = (int32_t)(uy * 64 + (uy < 0 ? -0.5 : 0.5));
+    uint32_t i = l->last_cls;
+    if (i < l->ncls && l->cls[i].kx == kx && l->cls[i].ky == ky && l->cls[i].flip == flip)
+        return (uint16_t)i;
+    return class_find(l, ux, uy, flip, kx, ky);
 }
 
 static bool grow(pdf_layout *l, void **p, uint32_t *cap, uint32_t need, size_t elem)
@@ -267,13 +337,23 @@ pith_status pdf_layout_add(pdf_layout *l, const pdf_placed *pg)
         }
         return PITH_OK;
     }
-    len = d_sqrt(ux * ux + uy * uy);
-    if (len < 1e-9) { ux = 1; uy = 0; }
-    else { ux /= len; uy /= len; }
-    if (!grow(l, (void **)&l->g, &l->cap, l->n + 1, sizeof *l->g)) return pith_doc_status(l->doc);
+    if (l->n == l->cap && !grow(l, (void **)&l->g, &l->cap, l->n + 1, sizeof *l->g))
+        return pith_doc_status(l->doc);
     g = &l->g[l->n];
     memset(g, 0, sizeof *g);
-    g->cls = class_of(l, ux, uy, pg->flip);
+    if (l->raw_ok && ux == l->raw_ux && uy == l->raw_uy && pg->flip == l->raw_flip) {
+        g->cls = l->raw_cls;  /* as the previous glyph: the same class, no square root */
+    } else {
+        len = d_sqrt(ux * ux + uy * uy);
+        if (len < 1e-9) { ux = 1; uy = 0; }
+        else { ux /= len; uy /= len; }
+        g->cls = class_of(l, ux, uy, pg->flip);
+        l->raw_ux = pg->ux;
+        l->raw_uy = pg->uy;
+        l->raw_flip = pg->flip;
+        l->raw_cls = g->cls;
+        l->raw_ok = true;
+    }
     ux = l->cls[g->cls].ux;
     uy = l->cls[g->cls].uy;
     l->cls[g->cls].count++;
@@ -304,6 +384,9 @@ pith_status pdf_layout_add(pdf_layout *l, const pdf_placed *pg)
     l->pending_space = false;
     k = pg->nuni > 8 ? 8 : pg->nuni;
     g->nuni = (uint8_t)k;
+    for (uint32_t u = 0; u < k; u++)
+        if (pg->uni[u] >= 0x0590 && is_rtl(pg->uni[u])) l->has_rtl = true;  /* none below */
+    if (k && pg->uni[0] >= 0x2E80 && is_cjk(pg->uni[0])) l->has_cjk = true;
     if (k == 1) {
         g->cp = pg->uni[0];
     } else if (k > 1) {
@@ -391,7 +474,8 @@ static pith_status restack_columns(pdf_layout *l)
         if (l->cls[i].kx == 64 && l->cls[i].ky == 0 && !l->cls[i].flip) h = i;
         if (l->cls[i].kx == 0 && l->cls[i].ky == -64 && !l->cls[i].flip) v = i;
     }
-    if (h == NONE || l->cls[h].count < STACK_MIN) return PITH_OK;
+    /* Only runs mostly CJK move: without a CJK glyph none does. */
+    if (!l->has_cjk || h == NONE || l->cls[h].count < STACK_MIN) return PITH_OK;
     if (v == NONE && l->ncls == LAY_MAX_CLASSES) return PITH_OK;  /* no class to move to */
     runs = pith_scratch_alloc(l->doc, ((size_t)l->n / STACK_MIN + 2) * sizeof *runs);
     if (!runs) return pith_alloc_failed(l->doc, (size_t)l->n / STACK_MIN * sizeof *runs);
@@ -514,21 +598,23 @@ static uint32_t make_chunks(pdf_layout *l, lay_chunk *ch)
     return nc;
 }
 
-static int chunk_cmp_band(const void *pa, const void *pb)
+/* Chunks for bands: by class, baseline top first, then along (first: a total order). */
+static inline bool chunk_less_band(const lay_chunk *a, const lay_chunk *b)
 {
-    const lay_chunk *a = pa, *b = pb;
-    if (a->cls != b->cls) return a->cls < b->cls ? -1 : 1;
-    if (a->b != b->b) return a->b > b->b ? -1 : 1;
-    if (a->a0 != b->a0) return a->a0 < b->a0 ? -1 : 1;
-    return a->first < b->first ? -1 : a->first > b->first;
+    if (a->cls != b->cls) return a->cls < b->cls;
+    if (a->b != b->b) return a->b > b->b;
+    if (a->a0 != b->a0) return a->a0 < b->a0;
+    return a->first < b->first;
 }
 
-static int chunk_cmp_along(const void *pa, const void *pb)
+static inline bool chunk_less_along(const lay_chunk *a, const lay_chunk *b)
 {
-    const lay_chunk *a = pa, *b = pb;
-    if (a->a0 != b->a0) return a->a0 < b->a0 ? -1 : 1;
-    return a->first < b->first ? -1 : a->first > b->first;
+    if (a->a0 != b->a0) return a->a0 < b->a0;
+    return a->first < b->first;
 }
+
+LAY_SORT(sort_chunks_band, lay_chunk, chunk_less_band)
+LAY_SORT(sort_chunks_along, lay_chunk, chunk_less_along)
 
 /* Drop the glyphs of chunk c that duplicate glyphs of line ln's chunks it overlaps (fake
  * bold drawn as a second pass, drop shadows). Returns the glyphs c keeps. */
@@ -594,7 +680,7 @@ typedef struct lay_gap {
 
 /* Bands: ranges of the chunks (sorted for bands) whose baselines are close; each band's
  * chunks sorted along. Returns the band count; band k is [bands[k], bands[k+1]). */
-static uint32_t make_bands(lay_chunk *ch, uint32_t nc, uint32_t *bands)
+static uint32_t make_bands(lay_chunk *ch, lay_chunk *tmp, uint32_t nc, uint32_t *bands)
 {
     uint32_t nb = 0, i = 0;
     while (i < nc) {
@@ -605,7 +691,7 @@ static uint32_t make_bands(lay_chunk *ch, uint32_t nc, uint32_t *bands)
             if (ref->b - ch[j].b > 0.4 * smax + 0.1 * smin) break;
             j++;
         }
-        if (j - i > 1) qsort(ch + i, j - i, sizeof *ch, chunk_cmp_along);
+        if (j - i > 1) sort_chunks_along(ch + i, tmp, j - i);
         bands[nb++] = i;
         i = j;
     }
@@ -755,14 +841,15 @@ static uint32_t make_lines(pdf_layout *l, lay_chunk *ch, const uint32_t *bands, 
     return nl;
 }
 
-static int line_cmp(const void *pa, const void *pb)
+/* Lines by class, baseline top first, then along; ties keep the order they were made in. */
+static inline bool line_less(const lay_line *a, const lay_line *b)
 {
-    const lay_line *a = pa, *b = pb;
-    if (a->cls != b->cls) return a->cls < b->cls ? -1 : 1;
-    if (a->b != b->b) return a->b > b->b ? -1 : 1;
-    if (a->a0 != b->a0) return a->a0 < b->a0 ? -1 : 1;
-    return 0;
+    if (a->cls != b->cls) return a->cls < b->cls;
+    if (a->b != b->b) return a->b > b->b;
+    return a->a0 < b->a0;
 }
+
+LAY_SORT(sort_lines, lay_line, line_less)
 
 /* MARK: - Blocks */
 
@@ -1060,9 +1147,10 @@ static uint32_t line_tokens(lay_emit *e, const lay_line *ln, bool rtl)
             if (prev != NONE && (g->flags & G_SPACE)) spaces++;
             if (prev != NONE && !(g->flags & G_SPACE)) {
                 const lay_glyph *p = &l->g[prev];
-                double s = d_max(g->size, p->size), gap = (g->a0 - p->a1) / s;
+                double s = d_max(g->size, p->size), d = g->a0 - p->a1, gap;
                 gaps++;
-                if (gap > WORD_GAP) {
+                /* s >= 0.5: no gap that is not positive can be wide (and needs no division) */
+                if (d > 0 && (gap = d / s) > WORD_GAP) {
                     if (!wide++ || gap < minwide) minwide = gap;
                 }
             }
@@ -1085,7 +1173,7 @@ static uint32_t line_tokens(lay_emit *e, const lay_line *ln, bool rtl)
             prev = i;
         }
     }
-    bidi_line(l, e->tok, n, rtl);
+    if (l->has_rtl) bidi_line(l, e->tok, n, rtl);  /* else no token is right-to-left */
     return n;
 }
 
@@ -1106,6 +1194,18 @@ static size_t line_text(lay_emit *e, const lay_line *ln, bool rtl)
         g = &l->g[e->tok[k]];
         for (uint32_t u = 0; u < g->nuni; u++) {
             uint32_t c = g->nuni == 1 ? g->cp : l->extra[g->cp + u];
+            if (c > 0x20 && c < 0x7F) {
+                /* printable ASCII, most of the text: the general path below, shortened */
+                int d = (c | 0x20) >= 'a' && (c | 0x20) <= 'z' ? 2 : 0;
+                if (len + 9 > e->cap) return len;
+                if (d && last && d != last) space = true;
+                if (d) last = d;
+                if (space) e->buf[len++] = ' ';
+                space = false;
+                e->buf[len++] = (uint8_t)c;
+                l->chars++;
+                continue;
+            }
             if (c < 0x20 || (c >= 0x7F && c < 0xA0) || c == 0xFEFF) continue;
             if (is_space_cp(c)) {
                 space = len > 0;
@@ -1134,7 +1234,9 @@ static pith_status emit_block(lay_emit *e, const lay_block *bk, uint32_t level, 
     pith_status st;
     bool any = false, rtl;
     uint32_t li, nr = 0, nl = 0;
-    for (li = bk->head; li != NONE; li = e->lines[li].next)
+    /* The block's direction by its letters; without right-to-left ones on the page it is
+     * left-to-right, and the count is skipped. */
+    for (li = l->has_rtl ? bk->head : NONE; li != NONE; li = e->lines[li].next)
         for (uint32_t ci = e->lines[li].head; ci != NONE; ci = e->ch[ci].next)
             for (uint32_t i = e->ch[ci].first; i < e->ch[ci].end; i++) {
                 int d = (l->g[i].flags & G_DROP) ? 0 : tok_dir(l, i);
@@ -1216,14 +1318,15 @@ typedef struct lay_key {
     uint32_t idx;
 } lay_key;
 
-static int key_cmp(const void *pa, const void *pb)
+static inline bool key_less(const lay_key *a, const lay_key *b)
 {
-    const lay_key *a = pa, *b = pb;
-    if (a->cls_rank != b->cls_rank) return a->cls_rank < b->cls_rank ? -1 : 1;
-    if (a->top != b->top) return a->top > b->top ? -1 : 1;
-    if (a->a0 != b->a0) return a->a0 < b->a0 ? -1 : 1;
-    return a->idx < b->idx ? -1 : a->idx > b->idx;
+    if (a->cls_rank != b->cls_rank) return a->cls_rank < b->cls_rank;
+    if (a->top != b->top) return a->top > b->top;
+    if (a->a0 != b->a0) return a->a0 < b->a0;
+    return a->idx < b->idx;
 }
+
+LAY_SORT(sort_keys, lay_key, key_less)
 
 uint32_t pdf_layout_chars(const pdf_layout *l) { return l ? l->chars : 0; }
 
@@ -1235,6 +1338,7 @@ pith_status pdf_layout_emit(pdf_layout *l, uint32_t page_index)
     lay_block *bks;
     lay_key *keys;
     uint32_t *open, *order, *idx, nc, nl, nb, i, maxline = 0;
+    void *sort_tmp;
     uint32_t rank[LAY_MAX_CLASSES], hist[200];
     double body, hsizes[6];
     uint32_t nhs = 0;
@@ -1247,19 +1351,23 @@ pith_status pdf_layout_emit(pdf_layout *l, uint32_t page_index)
     if ((st = restack_columns(l)) != PITH_OK) return st;
     ch = pith_scratch_alloc(doc, (size_t)l->n * sizeof *ch);
     lines = pith_scratch_alloc(doc, (size_t)l->n * sizeof *lines);
-    if (!ch || !lines) return pith_alloc_failed(doc, (size_t)l->n * sizeof *ch);
+    /* The sorts' second half: there are at most as many chunks, lines or blocks as glyphs. */
+    _Static_assert(sizeof(lay_line) >= sizeof(lay_chunk) && sizeof(lay_line) >= sizeof(lay_key),
+                   "sort_tmp holds n of each");
+    sort_tmp = pith_scratch_alloc(doc, (size_t)l->n * sizeof *lines);
+    if (!ch || !lines || !sort_tmp) return pith_alloc_failed(doc, (size_t)l->n * sizeof *ch);
     nc = make_chunks(l, ch);
-    qsort(ch, nc, sizeof *ch, chunk_cmp_band);
+    sort_chunks_band(ch, sort_tmp, nc);
     {
         uint32_t *bands = pith_scratch_alloc(doc, ((size_t)nc + 1) * sizeof *bands);
         lay_gap *gaps = pith_scratch_alloc(doc, ((size_t)nc + 1) * sizeof *gaps);
         uint32_t nbands;
         if (!bands || !gaps) return pith_alloc_failed(doc, (size_t)nc * sizeof *gaps);
-        nbands = make_bands(ch, nc, bands);
+        nbands = make_bands(ch, sort_tmp, nc, bands);
         find_gutters(l, ch, bands, nbands, gaps);
         nl = make_lines(l, ch, bands, nbands, lines);
     }
-    qsort(lines, nl, sizeof *lines, line_cmp);
+    sort_lines(lines, sort_tmp, nl);
     bks = pith_scratch_alloc(doc, (size_t)nl * sizeof *bks);
     open = pith_scratch_alloc(doc, (size_t)nl * sizeof *open);
     keys = pith_scratch_alloc(doc, (size_t)nl * sizeof *keys);
@@ -1285,7 +1393,7 @@ pith_status pdf_layout_emit(pdf_layout *l, uint32_t page_index)
         keys[i].a0 = bks[i].a0;
         keys[i].idx = i;
     }
-    qsort(keys, nb, sizeof *keys, key_cmp);
+    sort_keys(keys, sort_tmp, nb);
     for (i = 0; i < nb;) {
         uint32_t j = i;
         while (j < nb && keys[j].cls_rank == keys[i].cls_rank) {

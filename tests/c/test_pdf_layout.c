@@ -438,6 +438,30 @@ Test(pdf_layout, header_lines_stacked_right_of_a_title)
                     "right column line 4, wide too\nright column line 5, wide too\n");
 }
 
+/* The sorts of the layout (merge sorts of chunks, lines and blocks) put 600 lines drawn in a
+ * scrambled content order back top to bottom: every line once, in order. */
+Test(pdf_layout, many_lines_drawn_out_of_order_read_top_to_bottom)
+{
+    page p = {0};
+    enum { N = 600 };
+    for (int k = 0; k < N; k++) {
+        int i = (k * 7 + 3) % N;  /* 7 is prime to 600: a permutation */
+        char s[16];
+        snprintf(s, sizeof s, "L%03d", i);
+        text_at(&p, s, 72, 780 - i * 1.25, 1);
+    }
+    doc_result r = run_page(&p, PITH_OUT_TEXT, 0);
+    cr_assert_eq(r.next_st, PITH_OK, "%s", r.err);
+    int next = 0;
+    for (const char *q = r.text.p; (q = strchr(q, 'L')) != NULL; q++) {
+        cr_assert_eq(atoi(q + 1), next, "line %d where %d was due", atoi(q + 1), next);
+        next++;
+    }
+    cr_expect_eq(next, N);
+    doc_result_free(&r);
+    free(p.g);
+}
+
 /* MARK: - Hyphenated words */
 
 /* Issue 7: hyphenation is left as in the source: a word broken at a line end keeps its hyphen
