@@ -54,6 +54,9 @@ typedef struct xlsx_run {
     uint32_t col;           /* column of the last cell read in the row (0: none yet) */
     uint32_t emitted;       /* columns of the current table row emitted */
     bool warned_sst, warned_order;
+    uint32_t fast_depth;    /* depth of the row whose cells fast_cell may read, 0: none */
+    bool batch;             /* a batch of fast_cell cells is open, watched from batch_mark */
+    pith_arena_mark batch_mark;
 } xlsx_run;
 
 typedef struct xlsx_state {
@@ -389,6 +392,56 @@ static pith_status drop_shared_parts(xlsx_state *s, pith_str wb)
 
 /* MARK: - Shared strings */
 
+/* The end of string item whose text starts at blob[si_start]: its text unescaped (unless
+ * `plain`: known to hold nothing to unescape), its offset kept. */
+static pith_status sst_close(pith_doc *doc, gbuf *blob, gbuf *off, size_t si_start, bool plain)
+{
+    if (!plain && blob->n > si_start)
+        blob->n = si_start + unescape(blob->p + si_start, blob->n - si_start);
+    if (blob->n > UINT32_MAX)
+        return pith_fail(doc, PITH_E_LIMIT, 0, "xlsx: shared strings past 4 GiB of text");
+    uint32_t o32 = (uint32_t)si_start;
+    pith_status st = pith_objects(doc, 1);
+    if (st != PITH_OK) return st;
+    if (!gbuf_put(off, (const char *)&o32, sizeof o32)) return gbuf_failed(doc, off);
+    return PITH_OK;
+}
+
+/* The common item, `<si><t>text</t></si>` or with `<t xml:space="preserve">`, read straight
+ * from the input where the tokenizer stands between the children of an unprefixed
+ * SpreadsheetML <sst> (so si and t are SpreadsheetML too), its text free of references and
+ * carriage returns: appended to blob. Returns 1 when read (the bytes counted as the
+ * tokenizer's work; 2 when the text has nothing for unescape to change), 0 when the item has
+ * another shape (nothing consumed: the tokenizer reads it), -1 when blob cannot grow. */
+static int sst_fast(pith_xml *x, gbuf *blob)
+{
+    static const char pre[] = "xml:space=\"preserve\">";
+    const uint8_t *p = x->p, *end = x->end;
+    size_t left = (size_t)(end - p);
+    if (left < 6 || memcmp(p, "<si><t", 6) != 0) return 0;
+    const uint8_t *q = p + 6;
+    if (q < end && *q == '>') {
+        q++;
+    } else if ((size_t)(end - q) > sizeof pre && *q == ' ' &&
+               memcmp(q + 1, pre, sizeof pre - 1) == 0) {
+        q += sizeof pre;
+    } else {
+        return 0;
+    }
+    const uint8_t *e = q;
+    bool plain = true;  /* nothing for unescape to change */
+    for (; e < end && *e != '<'; e++) {
+        uint8_t c = *e;
+        if (c == '&' || c == '\r') return 0;
+        if (c < 0x20 || c == '_') plain = false;
+    }
+    if ((size_t)(end - e) < 9 || memcmp(e, "</t></si>", 9) != 0) return 0;
+    if (!gbuf_put(blob, (const char *)q, (size_t)(e - q))) return -1;
+    x->p = e + 9;
+    x->work += (uint64_t)(x->p - p) + 2;  /* charged with the tokenizer's next batch */
+    return plain ? 2 : 1;
+}
+
 static pith_status read_sst(xlsx_state *s, pith_str part)
 {
     pith_doc *doc = s->doc;
@@ -400,9 +453,24 @@ static pith_status read_sst(xlsx_state *s, pith_str part)
     pith_xml_token t;
     uint32_t si_depth = 0, t_depth = 0;
     size_t si_start = 0;
-    while ((st = pith_xml_next(&x, &t)) == PITH_OK && t.kind != PITH_XML_EOF) {
+    uint32_t fast_depth = 0;  /* depth of the sst element when sst_fast may read its items */
+    for (;;) {
+        if (fast_depth && x.depth == fast_depth && !x.pending_end && x.status == PITH_OK &&
+            !x.done) {
+            size_t start = blob.n;
+            int k = sst_fast(&x, &blob);
+            if (k < 0) return gbuf_failed(doc, &blob);
+            if (k > 0) {
+                if ((st = sst_close(doc, &blob, &off, start, k == 2)) != PITH_OK) return st;
+                continue;
+            }
+        }
+        if ((st = pith_xml_next(&x, &t)) != PITH_OK || t.kind == PITH_XML_EOF) break;
         if (t.kind == PITH_XML_START) {
-            if (!si_depth && is_el(&t, "si")) {
+            if (!si_depth && t.depth == 1 && !t.prefix.n && !(t.flags & PITH_XML_EMPTY) &&
+                2 < x.limits.max_depth && is_el(&t, "sst")) {
+                fast_depth = 1;
+            } else if (!si_depth && is_el(&t, "si")) {
                 si_depth = t.depth;
                 si_start = blob.n;
             } else if (si_depth && is_el(&t, "rPh")) {
@@ -418,14 +486,7 @@ static pith_status read_sst(xlsx_state *s, pith_str part)
                 t_depth = 0;
             } else if (si_depth && t.depth == si_depth) {
                 si_depth = 0;
-                if (blob.n > si_start)
-                    blob.n = si_start + unescape(blob.p + si_start, blob.n - si_start);
-                if (blob.n > UINT32_MAX)
-                    return pith_fail(doc, PITH_E_LIMIT, 0,
-                                     "xlsx: shared strings past 4 GiB of text");
-                uint32_t o32 = (uint32_t)si_start;
-                if ((st = pith_objects(doc, 1)) != PITH_OK) return st;
-                if (!gbuf_put(&off, (const char *)&o32, sizeof o32)) return gbuf_failed(doc, &off);
+                if ((st = sst_close(doc, &blob, &off, si_start, false)) != PITH_OK) return st;
             }
         }
     }
@@ -616,37 +677,11 @@ static pith_status xlsx_open(pith_doc *doc, const uint8_t *data, size_t len, voi
             (s)->run->tainted = true;                                                        \
     } while (0)
 
-static pith_status ev_begin(xlsx_state *s, pith_ev ev, const void *detail)
-{
-    pith_arena_mark m;
-    watch_begin(s, &m);
-    pith_status st = pith_emit_begin(s->doc, ev, detail);
-    watch_end(s, &m);
-    return st;
-}
 static pith_status ev_end(xlsx_state *s, pith_ev ev)
 {
     pith_arena_mark m;
     watch_begin(s, &m);
     pith_status st = pith_emit_end(s->doc, ev);
-    watch_end(s, &m);
-    return st;
-}
-static pith_status ev_text(xlsx_state *s, const char *p, size_t n)
-{
-    pith_status st = pith_work(s->doc, n);
-    if (st != PITH_OK) return st;
-    pith_arena_mark m;
-    watch_begin(s, &m);
-    st = pith_emit_text(s->doc, p, n, 0);
-    watch_end(s, &m);
-    return st;
-}
-static pith_status ev_leaf(xlsx_state *s, pith_ev ev, const void *detail)
-{
-    pith_arena_mark m;
-    watch_begin(s, &m);
-    pith_status st = pith_emit_leaf(s->doc, ev, detail);
     watch_end(s, &m);
     return st;
 }
@@ -706,8 +741,16 @@ static pith_status row_close(xlsx_state *s)
     return st;
 }
 
-/* One value of the current row at column `col`. */
-static pith_status put_cell(xlsx_state *s, uint32_t col, const char *v, size_t n, size_t *out)
+/* Text of a cell: work drawn for its bytes, then the event (put_cell watches around it). */
+static pith_status put_text(xlsx_state *s, const char *p, size_t n)
+{
+    pith_status st = pith_work(s->doc, n);
+    return st != PITH_OK ? st : pith_emit_text(s->doc, p, n, 0);
+}
+
+/* One value of the current row at column `col`; put_cell watches the arena around it. */
+static pith_status put_cell_unwatched(xlsx_state *s, uint32_t col, const char *v, size_t n,
+                                      size_t *out)
 {
     xlsx_run *r = s->run;
     pith_status st;
@@ -715,44 +758,44 @@ static pith_status put_cell(xlsx_state *s, uint32_t col, const char *v, size_t n
     if (col <= XLSX_TABLE_COLS) {
         if (r->para) {
             r->para = false;
-            if ((st = ev_end(s, PITH_EV_PARAGRAPH)) != PITH_OK) return st;
+            if ((st = pith_emit_end(s->doc, PITH_EV_PARAGRAPH)) != PITH_OK) return st;
         }
         if (!r->table) {
             r->table = true;
-            if ((st = ev_begin(s, PITH_EV_TABLE, NULL)) != PITH_OK) return st;
+            if ((st = pith_emit_begin(s->doc, PITH_EV_TABLE, NULL)) != PITH_OK) return st;
         }
         if (!r->row_open) {
             r->row_open = true;
             r->emitted = 0;
-            if ((st = ev_begin(s, PITH_EV_ROW, NULL)) != PITH_OK) return st;
+            if ((st = pith_emit_begin(s->doc, PITH_EV_ROW, NULL)) != PITH_OK) return st;
         }
         while (r->emitted + 1 < col) {
-            if ((st = ev_begin(s, PITH_EV_CELL, &cell)) != PITH_OK ||
-                (st = ev_end(s, PITH_EV_CELL)) != PITH_OK)
+            if ((st = pith_emit_begin(s->doc, PITH_EV_CELL, &cell)) != PITH_OK ||
+                (st = pith_emit_end(s->doc, PITH_EV_CELL)) != PITH_OK)
                 return st;
             r->emitted++;
             *out += 1;
         }
         r->emitted = col;
         *out += n + 1;
-        if ((st = ev_begin(s, PITH_EV_CELL, &cell)) != PITH_OK ||
-            (st = ev_text(s, v, n)) != PITH_OK)
+        if ((st = pith_emit_begin(s->doc, PITH_EV_CELL, &cell)) != PITH_OK ||
+            (st = put_text(s, v, n)) != PITH_OK)
             return st;
-        return ev_end(s, PITH_EV_CELL);
+        return pith_emit_end(s->doc, PITH_EV_CELL);
     }
     /* beyond IV: a line "REF: value" outside the table */
     if (r->row_open) {
         r->row_open = false;
-        if ((st = ev_end(s, PITH_EV_ROW)) != PITH_OK) return st;
+        if ((st = pith_emit_end(s->doc, PITH_EV_ROW)) != PITH_OK) return st;
     }
     if (r->table) {
         r->table = false;
-        if ((st = ev_end(s, PITH_EV_TABLE)) != PITH_OK) return st;
+        if ((st = pith_emit_end(s->doc, PITH_EV_TABLE)) != PITH_OK) return st;
     }
     if (!r->para) {
         r->para = true;
-        if ((st = ev_begin(s, PITH_EV_PARAGRAPH, NULL)) != PITH_OK) return st;
-    } else if ((st = ev_leaf(s, PITH_EV_BREAK, NULL)) != PITH_OK) {
+        if ((st = pith_emit_begin(s->doc, PITH_EV_PARAGRAPH, NULL)) != PITH_OK) return st;
+    } else if ((st = pith_emit_leaf(s->doc, PITH_EV_BREAK, NULL)) != PITH_OK) {
         return st;
     }
     char ref[32];
@@ -760,8 +803,20 @@ static pith_status put_cell(xlsx_state *s, uint32_t col, const char *v, size_t n
     ref[k++] = ':';
     ref[k++] = ' ';
     *out += k + n + 1;
-    if ((st = ev_text(s, ref, k)) != PITH_OK) return st;
-    return ev_text(s, v, n);
+    if ((st = put_text(s, ref, k)) != PITH_OK) return st;
+    return put_text(s, v, n);
+}
+
+/* One watch around all of a cell's events (they run for every cell); none of its own inside a
+ * batch of direct cells (read_sheet watches the batch). */
+static pith_status put_cell(xlsx_state *s, uint32_t col, const char *v, size_t n, size_t *out)
+{
+    if (s->run && s->run->batch) return put_cell_unwatched(s, col, v, n, out);
+    pith_arena_mark m;
+    watch_begin(s, &m);
+    pith_status st = put_cell_unwatched(s, col, v, n, out);
+    watch_end(s, &m);
+    return st;
 }
 
 typedef enum cell_type { CT_NUM, CT_SST, CT_STR, CT_INLINE, CT_BOOL, CT_ERR, CT_DATE } cell_type;
@@ -776,6 +831,9 @@ static cell_type cell_type_of(const pith_str *t)
     if (str_is(*t, "d")) return CT_DATE;
     return CT_STR;  /* "str" (a formula's text) and anything unknown: as written */
 }
+
+static pith_status cell_show(xlsx_state *s, uint32_t col, uint32_t style, cell_type type,
+                             gbuf *val, const char *v, size_t n, uint64_t offset, size_t *out);
 
 /* Read one <c> element (its START is `c`) to its end and show its value. */
 static pith_status read_cell(xlsx_state *s, const pith_xml_token *c, gbuf *val, size_t *out)
@@ -833,23 +891,31 @@ static pith_status read_cell(xlsx_state *s, const pith_xml_token *c, gbuf *val, 
             if ((st = pith_xml_skip(&r->x, &t)) != PITH_OK) return st;
         }
     }
+    if (have_is) type = CT_INLINE;
+    return cell_show(s, col, style, type, val, val->p, val->n, c->offset, out);
+}
+
+/* The value v[0..n) of a cell read (val holds it when it is a string to unescape in place):
+ * shown at column col as its type and style say. */
+static pith_status cell_show(xlsx_state *s, uint32_t col, uint32_t style, cell_type type,
+                             gbuf *val, const char *v, size_t n, uint64_t offset, size_t *out)
+{
+    pith_doc *doc = s->doc;
+    xlsx_run *r = s->run;
     if (col <= r->col) {
         /* a cell left of or on the previous one: its column is taken */
         if (!r->warned_order) {
             r->warned_order = true;
-            pith_warn(doc, PITH_E_FORMAT, c->offset,
+            pith_warn(doc, PITH_E_FORMAT, offset,
                       "xlsx: cell column %u out of order in row %u (after %u); dropped", col,
                       r->row, r->col);
         }
         return PITH_OK;
     }
     r->col = col;
-    if (!val->n) return PITH_OK;
+    if (!n) return PITH_OK;
 
     char num[XLSX_NUM_CAP];
-    const char *v = val->p;
-    size_t n = val->n;
-    if (have_is) type = CT_INLINE;
     switch (type) {
     case CT_NUM: {
         xlsx_kind kind = style < s->nxf ? (xlsx_kind)s->xf_kind[style] : XLSX_KIND_GENERAL;
@@ -874,7 +940,7 @@ static pith_status read_cell(xlsx_state *s, const pith_xml_token *c, gbuf *val, 
         } else {
             if (!r->warned_sst) {
                 r->warned_sst = true;
-                pith_warn(doc, PITH_E_FORMAT, c->offset,
+                pith_warn(doc, PITH_E_FORMAT, offset,
                           "xlsx: shared string %.*s out of range (%u strings)%s",
                           (int)(n > 24 ? 24 : n), v, s->nsst,
                           s->have_sst ? "" : ": no shared strings part");
@@ -894,8 +960,102 @@ static pith_status read_cell(xlsx_state *s, const pith_xml_token *c, gbuf *val, 
     return put_cell(s, col, v, n, out);
 }
 
+/* The common cell, `<c r="B2" s="1" t="n"><v>42</v></c>` or `<c r="B2"></c>`, read straight
+ * from the input without the tokenizer's tokens: only where the tokenizer stands between the
+ * children of a row whose unprefixed name is SpreadsheetML (so `c` and `v` are too: no xmlns
+ * can occur in this shape), with attributes r, s, t at most once each, quoted values and the
+ * value's text free of references, markup, controls and "]". Anything else (another
+ * attribute, <f>, <is>, white space, an empty element) is left to read_cell: it returns false
+ * with nothing consumed. The bytes are counted as the tokenizer's work. */
+static bool fast_cell(xlsx_state *s, gbuf *val, size_t *out, pith_status *st)
+{
+    xlsx_run *r = s->run;
+    pith_xml *x = &r->x;
+    const uint8_t *p = x->p, *end = x->end;
+    if (end - p < 5 || p[0] != '<' || p[1] != 'c' || (p[2] != ' ' && p[2] != '>')) return false;
+    const uint8_t *q = p + 2;
+    pith_str av[3] = {{NULL, 0}, {NULL, 0}, {NULL, 0}};  /* r, s, t */
+    unsigned seen = 0;
+    for (;;) {
+        while (q < end && *q == ' ') q++;
+        if (q >= end) return false;
+        if (*q == '>') break;
+        if (end - q < 4 || q[1] != '=' || (q[2] != '"' && q[2] != '\'')) return false;
+        unsigned k = q[0] == 'r' ? 0u : q[0] == 's' ? 1u : q[0] == 't' ? 2u : 3u;
+        if (k > 2 || (seen >> k & 1u)) return false;
+        seen |= 1u << k;
+        uint8_t quote = q[2];
+        const uint8_t *v = q + 3, *e = v;
+        while (e < end && *e != quote) {
+            if (*e < 0x20 || *e == '<' || *e == '&') return false;
+            e++;
+        }
+        if (e >= end) return false;
+        av[k] = (pith_str){(const char *)v, (size_t)(e - v)};
+        q = e + 1;
+        if (q < end && *q != ' ' && *q != '>') return false;
+    }
+    q++;  /* '>' */
+    const uint8_t *v = q, *e = q;
+    if (end - q >= 4 && memcmp(q, "</c>", 4) == 0) {
+        q += 4;
+    } else {
+        if (end - q < 3 || memcmp(q, "<v>", 3) != 0) return false;
+        v = e = q + 3;
+        while (e < end && *e != '<') {
+            if (*e < 0x20 || *e == '&' || *e == ']') return false;
+            e++;
+        }
+        if (e == v || end - e < 8 || memcmp(e, "</v></c>", 8) != 0) return false;
+        q = e + 8;
+    }
+    /* as read_cell takes them */
+    uint32_t col = 0, row = 0, style = 0;
+    cell_type type = cell_type_of(seen >> 2 & 1u ? &av[2] : NULL);
+    if (seen & 1u) parse_ref(av[0], &col, &row);
+    if ((seen >> 1 & 1u) && !parse_u32(av[1], &style)) style = 0;
+    if (!col) col = r->col + 1;
+    uint64_t offset = (uint64_t)(p - x->base);
+    x->p = q;
+    x->work += (uint64_t)(q - p) + 2;  /* charged with the tokenizer's next batch */
+    const char *vs = (const char *)v;
+    size_t n = (size_t)(e - v);
+    if (type == CT_STR || type == CT_INLINE) {
+        /* unescaped in place: a copy */
+        val->n = 0;
+        if (!gbuf_put(val, vs, n)) {
+            *st = gbuf_failed(s->doc, val);
+            return true;
+        }
+        vs = val->p;
+    }
+    *st = cell_show(s, col, style, type, val, vs, n, offset, out);
+    return true;
+}
+
+/* The end of a batch of cells read by fast_cell: one watch covers their events (the handler
+ * allocates nothing in the document arena between them; the tokenizer may, so a batch ends
+ * before it runs). */
+static void batch_end(xlsx_state *s)
+{
+    xlsx_run *r = s->run;
+    if (r && r->batch) {
+        r->batch = false;
+        watch_end(s, &r->batch_mark);
+    }
+}
+
+static pith_status read_sheet_step(xlsx_state *s);
+
 /* Read the sheet on until its end or the step's budget. */
 static pith_status read_sheet(xlsx_state *s)
+{
+    pith_status st = read_sheet_step(s);
+    batch_end(s);
+    return st;
+}
+
+static pith_status read_sheet_step(xlsx_state *s)
 {
     pith_doc *doc = s->doc;
     xlsx_run *r = s->run;
@@ -920,10 +1080,24 @@ static pith_status read_sheet(xlsx_state *s)
             return PITH_MORE;
         }
         uint32_t w = pith_doc_warning_count(doc);
-        st = pith_xml_next(&r->x, &t);
-        if (st == PITH_OK && t.kind == PITH_XML_START && r->in_data && is_el(&t, "c") &&
-            t.depth >= 3) {
-            st = read_cell(s, &t, &val, &out);
+        bool direct = false;
+        if (r->fast_depth && r->x.depth == r->fast_depth && !r->x.pending_end &&
+            r->x.status == PITH_OK && !r->x.done) {
+            if (!r->batch) {
+                r->batch = true;
+                watch_begin(s, &r->batch_mark);
+            }
+            direct = fast_cell(s, &val, &out, &st);
+        }
+        if (direct) {
+            t.kind = PITH_XML_TEXT;  /* a whole cell was read: nothing more to do with it */
+        } else {
+            batch_end(s);
+            st = pith_xml_next(&r->x, &t);
+            if (st == PITH_OK && t.kind == PITH_XML_START && r->in_data && is_el(&t, "c") &&
+                t.depth >= 3) {
+                st = read_cell(s, &t, &val, &out);
+            }
         }
         if (pith_doc_warning_count(doc) != w) r->tainted = true;
         if (st != PITH_OK) {
@@ -944,12 +1118,17 @@ static pith_status read_sheet(xlsx_state *s)
                 if ((st = row_close(s)) != PITH_OK) return st;
                 r->row = rr && parse_u32(*rr, &n) && n ? n : r->row + 1;
                 r->col = 0;
+                /* its children may take fast_cell's way (see there) */
+                if (!t.prefix.n && !(t.flags & PITH_XML_EMPTY) && t.depth >= 2 &&
+                    t.depth + 1 < r->x.limits.max_depth)
+                    r->fast_depth = t.depth;
             } else if (!r->in_data && !is_el(&t, "worksheet") && !is_el(&t, "dialogsheet") &&
                        !is_el(&t, "macrosheet")) {
                 /* sheet properties, views, columns: nothing to show */
                 if ((st = pith_xml_skip(&r->x, &t)) != PITH_OK) continue;
             }
         } else if (t.kind == PITH_XML_END) {
+            if (t.depth == r->fast_depth) r->fast_depth = 0;
             if (is_el(&t, "row")) {
                 if ((st = row_close(s)) != PITH_OK) return st;
             } else if (is_el(&t, "sheetData")) {

@@ -488,10 +488,39 @@ static bool put_datetime(out *o, const dec *x, xlsx_kind kind, bool date1904)
     return true;
 }
 
+/* v is text General shows unchanged, so put_general need not run (most cells): an integer of
+ * up to 16 digits, or a decimal of up to 15 significant digits, no trailing zero in its
+ * fraction and at most three zeros after "0." (below 0.0001 is scientific); no leading zero
+ * or blank, no "+", no "-0". */
+static bool general_as_written(const char *v, size_t n)
+{
+    size_t i = 0;
+    if (i < n && v[i] == '-') i++;
+    size_t int0 = i;
+    while (i < n && is_digit(v[i])) i++;
+    size_t ni = i - int0;
+    if (ni == 0 || (v[int0] == '0' && ni > 1)) return false;
+    if (i == n) return ni <= 16 && !(int0 == 1 && v[int0] == '0');
+    if (v[i] != '.') return false;
+    size_t f0 = ++i;
+    while (i < n && is_digit(v[i])) i++;
+    size_t nf = i - f0;
+    if (i != n || nf == 0 || v[n - 1] == '0') return false;
+    if (v[int0] != '0') return ni + nf <= 15;
+    size_t z = 0;
+    while (z < nf && v[f0 + z] == '0') z++;
+    return z <= 3 && nf - z <= 15;
+}
+
 size_t xlsx_numfmt_value(char *buf, const char *v, size_t n, xlsx_kind kind, bool date1904)
 {
     dec x;
     out o = {buf, 0};
+    if (kind != XLSX_KIND_PERCENT && kind != XLSX_KIND_DATE && kind != XLSX_KIND_TIME &&
+        kind != XLSX_KIND_DATETIME && n <= XLSX_NUM_CAP && general_as_written(v, n)) {
+        memcpy(buf, v, n);
+        return n;
+    }
     if (!dec_parse(&x, v, n)) return 0;
     switch (kind) {
     case XLSX_KIND_PERCENT:

@@ -974,3 +974,47 @@ Test(xlsx_hostile, too_many_shared_strings_is_a_limit)
     free(z.p);
     free(sst.p);
 }
+
+/* MARK: - The direct paths for common cells and strings */
+
+/* xlsx.c reads `<c r s t><v>..</v></c>` and `<si><t>..</t></si>` straight from the bytes; every
+ * other shape goes through the tokenizer. Both ways side by side must show the same, and a
+ * row whose unprefixed children are in another namespace must not take the direct way. */
+Test(xlsx, direct_and_tokenized_cells_agree)
+{
+    static const char sst[] =
+        "<sst xmlns=\"" NS_MAIN "\">"
+        "<si><t>plain</t></si>"
+        "<si><t xml:space=\"preserve\"> kept </t></si>"
+        "<si><t>a &amp; b</t></si>"
+        "<si><t></t></si>"
+        "<si><t>x_x0009_y</t></si>"
+        "</sst>";
+    buf z = book1("<row r=\"1\">"
+                  "<c r=\"A1\" t=\"s\"><v>0</v></c>"
+                  "<c r='B1' s='0' t='s'><v>1</v></c>"
+                  "<c r=\"C1\" t=\"s\"><v>2</v></c>"
+                  "<c r=\"D1\" t=\"s\"><v>3</v></c>"
+                  "<c r=\"E1\" t=\"s\"><v>4</v></c></row>"
+                  "<row r=\"2\">"
+                  "<c r=\"A2\"><v>1.5</v></c>"
+                  "<c  r=\"B2\" ><v>2.5</v></c>"
+                  "<c r=\"C2\" t=\"str\"><v>p_x005F_q</v></c>"
+                  "<c r=\"D2\" t=\"str\"><v>tab\there</v></c>"
+                  "<c r=\"E2\"></c>"
+                  "<c r=\"F2\" t=\"b\"><v>1</v></c>"
+                  "<c r=\"G2\" cm=\"1\"><v>7</v></c></row>"
+                  "<x:row xmlns:x=\"" NS_MAIN "\" xmlns=\"urn:other\" r=\"3\">"
+                  "<c r=\"A3\"><v>99</v></c></x:row>"
+                  "<row r=\"4\"><c r=\"B4\"><v>4</v></c>\n<c r=\"A4\"><v>3</v></c></row>",
+                  sst, NULL);
+    doc_result r = run_buf(&z, PITH_OUT_TEXT);
+    expect_text(&r, "Data\n\n"
+                    /* a tab inside a cell is shown as a space (tabs part the cells) */
+                    "plain\t kept \ta & b\t\tx y\n"
+                    "1.5\t2.5\tp_q\ttab here\t\tTRUE\t7\n"
+                    "\t4\n");
+    cr_expect_eq(r.nwarnings, 1, "one warning (A4 after B4): %s", r.warnings.p);
+    doc_result_free(&r);
+    free(z.p);
+}
