@@ -301,56 +301,73 @@ static pith_status show_string(interp *in, const pdf_obj *s)
 {
     const gstate *gs = &in->gs;
     font_slot *fs;
-    double m[6], trm_scale;
+    double m[6], ux, uy, vx, vy, lu, lv, size0, nx, ny;
     size_t i = 0;
+    uint16_t dir;
+    bool flip;
     pith_status st;
     if (s->kind != PDF_STRING || !s->n) return PITH_OK;
     if ((st = pith_work(in->doc, s->n)) != PITH_OK) return st;
     if (!gs->font || gs->font_slot == NONE) return PITH_OK;
     fs = &in->fonts[gs->font_slot];
     if ((st = pdf_font_prepare(in->ctx, gs->font, s->u.s, s->n)) != PITH_OK) return st;
+    /* M = Tm × CTM. Within one string only Tm's translation moves, so M's axes and all that
+     * follows from them (direction, lengths, size, box normal) are worked out once here; the
+     * loop redoes only M's translation, by mat_mul's very expressions (the same bits). */
+    mat_mul(m, in->tm, gs->ctm);
+    vx = m[2];
+    vy = m[3];
+    if (m[0] != in->len_m[0] || m[1] != in->len_m[1] || m[2] != in->len_m[2] ||
+        m[3] != in->len_m[3]) {
+        memcpy(in->len_m, m, sizeof in->len_m);
+        in->len_u = d_len(m[0], m[1]);
+        in->len_v = d_len(m[2], m[3]);
+    }
+    lv = in->len_v;
+    if (fs->vertical) {
+        ux = -m[2];
+        uy = -m[3];
+        lu = lv;
+    } else {
+        ux = m[0] * (gs->th < 0 ? -1 : 1);
+        uy = m[1] * (gs->th < 0 ? -1 : 1);
+        lu = in->len_u;
+    }
+    if (lu > 0) {
+        ux /= lu;
+        uy /= lu;
+    } else {
+        ux = 1;
+        uy = 0;
+    }
+    size0 = d_abs(gs->tfs) * lv;
+    flip = !fs->vertical && (ux * vy - uy * vx) < 0;
+    /* the glyph's box: along the direction from the origin, across from the descent to the
+     * ascent (vertical fonts: centred on the origin) */
+    nx = flip ? uy : -uy;
+    ny = flip ? -ux : ux;
+    dir = d_abs(ux) >= d_abs(uy) ? (ux >= 0 ? 0 : 2) : (uy >= 0 ? 1 : 3);
     while (i < s->n) {
         pdf_glyph g;
         pdf_placed p;
-        double ux, uy, vx, vy, lu, lv, adv, size, tx;
+        double adv, size, tx, lo, hi;
         memset(&g, 0, sizeof g);
         size_t used = pdf_font_next(gs->font, s->u.s + i, s->n - i, &g);
         if (used < 1) used = 1;
         i += used;
-        /* M = Tm × CTM; the glyph's origin is (0, Ts) in text space */
-        mat_mul(m, in->tm, gs->ctm);
-        memset(&p, 0, sizeof p);
+        /* the glyph's origin is (0, Ts) in text space */
+        m[4] = in->tm[4] * gs->ctm[0] + in->tm[5] * gs->ctm[2] + gs->ctm[4];
+        m[5] = in->tm[4] * gs->ctm[1] + in->tm[5] * gs->ctm[3] + gs->ctm[5];
+        /* every field of p is set below (seq by add_glyph): no memset of its 160 bytes */
         p.ox = gs->ts * m[2] + m[4];
         p.oy = gs->ts * m[3] + m[5];
-        vx = m[2];
-        vy = m[3];
-        if (m[0] != in->len_m[0] || m[1] != in->len_m[1] || m[2] != in->len_m[2] ||
-            m[3] != in->len_m[3]) {
-            memcpy(in->len_m, m, sizeof in->len_m);
-            in->len_u = d_len(m[0], m[1]);
-            in->len_v = d_len(m[2], m[3]);
-        }
-        lv = in->len_v;
         if (fs->vertical) {
-            ux = -m[2];
-            uy = -m[3];
-            lu = lv;
             adv = d_abs(g.w1) * d_abs(gs->tfs) * lu;
             if (adv == 0) adv = d_abs(gs->tfs) * lu;  /* vertical fonts default to 1 em */
         } else {
-            ux = m[0] * (gs->th < 0 ? -1 : 1);
-            uy = m[1] * (gs->th < 0 ? -1 : 1);
-            lu = in->len_u;
             adv = d_abs(g.w0 * gs->tfs * gs->th) * lu;
         }
-        if (lu > 0) {
-            ux /= lu;
-            uy /= lu;
-        } else {
-            ux = 1;
-            uy = 0;
-        }
-        size = d_abs(gs->tfs) * lv;
+        size = size0;
         if (fs->type3) {
             /* Type3 glyph space says nothing of the em: guess it from the widths, as poppler
              * does (an average glyph is half an em wide). */
@@ -363,22 +380,14 @@ static pith_status show_string(interp *in, const pdf_obj *s)
                 size *= f < 0.05 ? 0.05 : f > 20 ? 20 : f;
             }
         }
-        trm_scale = size;
         p.size = size;
         p.adv = adv;
         p.ux = ux;
         p.uy = uy;
-        p.flip = !fs->vertical && (ux * vy - uy * vx) < 0;
+        p.flip = flip;
+        lo = fs->vertical ? -0.5 * size : fs->desc * size;
+        hi = fs->vertical ? 0.5 * size : fs->asc * size;
         {
-            /* the glyph's box: along the direction from the origin, across from the descent
-             * to the ascent (vertical fonts: centred on the origin) */
-            double nx = -uy, ny = ux, lo, hi;
-            if (p.flip) {
-                nx = -nx;
-                ny = -ny;
-            }
-            lo = fs->vertical ? -0.5 * trm_scale : fs->desc * trm_scale;
-            hi = fs->vertical ? 0.5 * trm_scale : fs->asc * trm_scale;
             double cx[4], cy[4];
             cx[0] = p.ox + nx * lo;
             cy[0] = p.oy + ny * lo;
@@ -397,7 +406,7 @@ static pith_status show_string(interp *in, const pdf_obj *s)
                 if (cy[k] > p.y1) p.y1 = cy[k];
             }
         }
-        p.dir = d_abs(ux) >= d_abs(uy) ? (ux >= 0 ? 0 : 2) : (uy >= 0 ? 1 : 3);
+        p.dir = dir;
         p.font = (uint16_t)gs->font_slot;
         memcpy(p.uni, g.uni, sizeof p.uni);
         p.nuni = g.nuni > 8 ? 8 : g.nuni;

@@ -1149,8 +1149,10 @@ static uint32_t line_tokens(lay_emit *e, const lay_line *ln, bool rtl)
                 const lay_glyph *p = &l->g[prev];
                 double s = d_max(g->size, p->size), d = g->a0 - p->a1, gap;
                 gaps++;
-                /* s >= 0.5: no gap that is not positive can be wide (and needs no division) */
-                if (d > 0 && (gap = d / s) > WORD_GAP) {
+                /* s >= 0.5: no gap that is not positive can be wide (and needs no division);
+                 * nor can one below 0.9 of WORD_GAP × s, most of them (a margin far wider
+                 * than rounding, so the exact test below decides as before) */
+                if (d > 0.9 * WORD_GAP * s && (gap = d / s) > WORD_GAP) {
                     if (!wide++ || gap < minwide) minwide = gap;
                 }
             }
