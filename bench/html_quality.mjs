@@ -20,13 +20,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { wordF1, words } from './lib/f1.mjs';
+import { parseArgs } from './lib/args.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
-};
+const { opt, positional } = parseArgs();
 const variant = opt('--variant', 'standard');
 const corpus = opt('--corpus', `${root}../shared/corpus/html`);
 const show = opt('--show', null);

@@ -18,13 +18,10 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from '../dist/standard/pith.mjs';
+import { parseArgs } from './lib/args.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
-};
+const { opt, positional } = parseArgs();
 const corpus = opt('--corpus', `${root}../shared/corpus`);
 const genDir = opt('--gen', `${root}build/bench/gen`);
 const jsonOut = opt('--json', null);

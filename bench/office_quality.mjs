@@ -23,22 +23,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { wordF1, words } from './lib/f1.mjs';
+import { parseArgs } from './lib/args.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const args = process.argv.slice(2);
-const valued = new Set(['--formats', '--json', '--corpus', '--show', '--args']);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
-};
-const positional = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1]));
-const bin = positional[0] ?? `${root}build/native/pith`;
+const { opt, positional } = parseArgs();
 const corpus = opt('--corpus', `${root}../shared/corpus`);
 const ALL = ['docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp', 'epub'];
 const formats = opt('--formats', ALL.join(',')).split(',').filter(Boolean);
 const jsonOut = opt('--json', null);
 const show = opt('--show', null);
 const extraArgs = opt('--args', '').split(' ').filter(Boolean);
+const bin = positional()[0] ?? `${root}build/native/pith`;
 const TOOLS = ['libreoffice', 'docx2txt', 'xlsx2csv', 'odt2txt'];
 const ASIDE = new Set(['header', 'footer', 'footnote', 'endnote', 'comment', 'notes']);
 

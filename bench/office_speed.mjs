@@ -19,13 +19,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from './lib/args.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
-};
+const { opt, positional } = parseArgs();
 const wasmPath = opt('--wasm', `${root}dist/standard/pith.wasm`);
 const native = opt('--native', `${root}build/native/bench/bench_native`);
 const budget = Number(opt('--budget', '1500'));

@@ -23,21 +23,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { wordF1, words } from './lib/f1.mjs';
+import { parseArgs } from './lib/args.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  if (i < 0 || i + 1 >= args.length) return dflt;
-  const v = args[i + 1];
-  args.splice(i, 2);
-  return v;
-};
+const { opt, positional } = parseArgs();
 const corpusRoot = opt('--corpus', `${root}../shared/corpus`);
 const jsonOut = opt('--json', null);
 const only = opt('--only', null);
 const show = opt('--show', null);
-const cli = args.find((a) => !a.startsWith('--')) ?? `${root}build/native/pith`;
+const cli = positional()[0] ?? `${root}build/native/pith`;
 const refDir = `${corpusRoot}/reference/pdftotext/pdf`;
 
 // MARK: corpus facts

@@ -22,16 +22,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from './lib/args.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  if (i < 0 || i + 1 >= args.length) return dflt;
-  const v = args[i + 1];
-  args.splice(i, 2);
-  return v;
-};
+const { opt, positional } = parseArgs();
 const wasmOpt = opt('--wasm', null);
 const variant = opt('--variant', 'standard');
 const wasmPath = wasmOpt ?? `${root}dist/${variant}/pith.wasm`;
@@ -41,7 +35,7 @@ const libs = new Set(opt('--libs', 'pith,mupdf,pdfjs').split(','));
 const baseWasm = opt('--base', null);
 const corpus = `${root}../shared/corpus/pdf/`;
 
-let files = args.filter((a) => !a.startsWith('--'));
+let files = positional();
 if (!files.length) {
   files = [`${root}build/bench/gen/pdf-1p.pdf`, `${root}build/bench/gen/pdf-200p.pdf`,
     ...['pdfjs__tracemonkey.pdf', 'kreuzberg__medium.pdf', 'pdfsamples__google-doc-document.pdf',

@@ -13,19 +13,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { wordF1, words } from './lib/f1.mjs';
+import { parseArgs } from './lib/args.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const args = process.argv.slice(2);
-const valued = new Set(['--corpus', '--show', '--args']);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
-};
-const positional = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1]));
-const bin = positional[0] ?? `${root}build/native/pith`;
+const { opt, positional } = parseArgs();
 const corpus = opt('--corpus', `${root}../shared/corpus`);
 const show = opt('--show', null);
 const extraArgs = opt('--args', '').split(' ').filter(Boolean);
+const bin = positional()[0] ?? `${root}build/native/pith`;
 
 // The words of a that b lacks, as a multiset difference, most frequent first.
 function missing(a, b) {
