@@ -115,9 +115,10 @@ export async function instantiate(options = {}, defaultWasm, defaultPacks = {}) 
     throw e;
   }
   // A glue-free build imports exactly one function; anything else is not a pith wasm (or one
-  // built wrongly, pulling in WASI through printf).
+  // built wrongly, pulling in WASI through printf). A checking build (-sSAFE_HEAP, tests only)
+  // also imports the two functions its checked loads and stores call on a bad address.
   const extra = WebAssembly.Module.imports(module)
-    .filter((i) => !(i.module === 'env' && i.name === 'emscripten_notify_memory_growth'))
+    .filter((i) => !(i.module === 'env' && (i.name === 'emscripten_notify_memory_growth' || Object.hasOwn(SAFE_HEAP, i.name))))
     .map((i) => `${i.module}.${i.name}`);
   if (extra.length) {
     throw new PithError('PITH_E_ABI', `load: the wasm needs imports pith does not give: ${extra.join(', ')}`);
@@ -129,6 +130,7 @@ export async function instantiate(options = {}, defaultWasm, defaultPacks = {}) 
       emscripten_notify_memory_growth() {
         if (onGrow) onGrow();
       },
+      ...SAFE_HEAP,
     },
   });
   const x = instance.exports;
@@ -1260,6 +1262,17 @@ if (typeof Symbol.dispose === 'symbol') {
     writable: true,
   });
 }
+
+/** What a -sSAFE_HEAP build (tests/wasm's checking build, never shipped) calls on a load or
+ *  store out of bounds or misaligned: a trap, as a real fault would be. */
+const SAFE_HEAP = Object.freeze({
+  segfault() {
+    throw new WebAssembly.RuntimeError('SAFE_HEAP: load or store out of bounds');
+  },
+  alignfault() {
+    throw new WebAssembly.RuntimeError('SAFE_HEAP: misaligned load or store');
+  },
+});
 
 function tooLarge(n, limit) {
   return new PithError('PITH_E_LIMIT', `input: ${n} bytes exceed limit max_input_bytes (${limit})`);

@@ -108,3 +108,35 @@ test('pith_wasm_free refuses what pith_wasm_alloc did not hand out, and a second
   assert.equal(e.pith_wasm_next(h), 0);
   e.pith_wasm_destroy(h);
 });
+
+// build/safeheap (./setup test, never shipped) is the standard variant with -sSAFE_HEAP: every
+// load and store is checked, and one past the heap's top calls env.segfault. The malformed set
+// runs over it (setup); here: it imports only the growth notice and the two checks, load()
+// takes it, and a check really fires — a stack moved past the heap's top traps through
+// segfault on the first store, where the shipped build would write silently.
+test('safeheap: the checking build loads and its checks fire', async () => {
+  const p = `${root}build/safeheap/pith.wasm`;
+  assert.ok(existsSync(p), `${p} is missing: run ./setup test first`);
+  const mod = new WebAssembly.Module(readFileSync(p));
+  assert.deepEqual(WebAssembly.Module.imports(mod).map((i) => `${i.module}.${i.name}`).sort(),
+    ['env.alignfault', 'env.emscripten_notify_memory_growth', 'env.segfault']);
+  const { load } = await import(`${root}dist/standard/pith.mjs`);
+  const pith = await load({ wasm: readFileSync(p) });
+  assert.equal(pith.extract(new TextEncoder().encode('checked\n')).text, 'checked\n');
+
+  let fault = null;
+  const { exports: e } = new WebAssembly.Instance(mod, {
+    env: {
+      emscripten_notify_memory_growth() {},
+      segfault() { fault = 'segfault'; throw new Error('segfault'); },
+      alignfault() { fault = 'alignfault'; throw new Error('alignfault'); },
+    },
+  });
+  e._initialize();
+  const h = e.pith_wasm_create();
+  const top = new Uint32Array(e.memory.buffer)[e.emscripten_get_sbrk_ptr() >> 2];
+  assert.ok(top + 16384 < e.memory.buffer.byteLength, 'room above the heap top inside memory');
+  e.stackRestore(top + 8192);
+  assert.throws(() => e.pith_wasm_open(h, 0, 0), /segfault/);
+  assert.equal(fault, 'segfault');
+});
