@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "detect_int.h"
+#include "swar.h"
 #include "utf.h"
 
 /* Decoded text the structural sniffers look at, and raw bytes the binary check looks at. */
@@ -329,15 +330,12 @@ static inline bool bad_byte(uint32_t c)
 }
 
 /* Bad bytes in d[0..n). Detection runs on every call, so words with no byte below 0x20 (the
- * usual case: text) are skipped eight bytes at a time: (w - 0x20..) & ~w has a byte's high bit
- * set only when that byte is below 0x20 (the classic "has less than" test). */
+ * usual case: text) are skipped eight bytes at a time (swar.h). */
 static size_t count_bad(const uint8_t *d, size_t n)
 {
     size_t bad = 0, i = 0;
     for (; n - i >= 8; i += 8) {
-        uint64_t w;
-        memcpy(&w, d + i, 8);
-        if (((w - 0x2020202020202020ull) & ~w & 0x8080808080808080ull) == 0) continue;
+        if (!pith_has_less(pith_load8(d + i), 0x20)) continue;
         for (size_t k = 0; k < 8; k++) bad += bad_byte(d[i + k]);
     }
     for (; i < n; i++) bad += bad_byte(d[i]);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sbcs.h"
+#include "swar.h"
 #include "utf.h"
 
 #define DEFAULT_MAX_DEPTH 256u
@@ -69,25 +70,6 @@ enum { XC_AMP = 1, XC_CR = 2, XC_WS = 4, XC_LT = 8 };
 static const uint8_t xc[256] = {['&'] = XC_AMP, ['\r'] = XC_CR, ['\n'] = XC_WS, ['\t'] = XC_WS,
                                 ['<'] = XC_LT};
 
-/* 8 bytes at p, in host order (the tests below do not care which). */
-static inline uint64_t load8(const uint8_t *p)
-{
-    uint64_t w;
-    memcpy(&w, p, 8);
-    return w;
-}
-
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-
-/* Non-zero when one of the 8 bytes of w is b (exact as a yes/no: the borrow trick of "Bit
- * Twiddling Hacks", hasvalue). */
-static inline uint64_t has_byte(uint64_t w, uint8_t b)
-{
-    uint64_t x = w ^ (ONES * b);
-    return (x - ONES) & ~x & HIGHS;
-}
-
 /* The first '<' in [p, end), or end; *seen gets the classes of the bytes before it. Blocks of
  * 8 bytes with no '<', '&' or CR are stepped over whole (most of a text run; LF and tab only
  * matter in attribute values); a block holding one is read bytewise up to it. */
@@ -96,8 +78,8 @@ static const uint8_t *scan_text(const uint8_t *p, const uint8_t *end, unsigned *
     unsigned s = 0;
     for (;;) {
         while ((size_t)(end - p) >= 8) {
-            uint64_t w = load8(p);
-            if (has_byte(w, '<') | has_byte(w, '&') | has_byte(w, '\r')) break;
+            uint64_t w = pith_load8(p);
+            if (pith_has_byte(w, '<') | pith_has_byte(w, '&') | pith_has_byte(w, '\r')) break;
             p += 8;
         }
         if (p == end) break;

@@ -22,6 +22,7 @@
 #include "entities.h"
 #include "html_tok.h"
 #include "html_tree.h"
+#include "swar.h"
 #include "utf.h"
 
 /* Input bytes per unit step. A step's scratch memory is the text buffer (HTML_BUF) plus
@@ -246,15 +247,6 @@ static size_t reference(html_state *st, const uint8_t *s, size_t n, bool pre, pi
     return 1;
 }
 
-#define REP8(c) ((uint64_t)(c) * 0x0101010101010101u)
-
-/* 0x80 in each byte of v that is zero, exactly (no carry crosses bytes). */
-static uint64_t zero_bytes(uint64_t v)
-{
-    const uint64_t low7 = REP8(0x7F);
-    return ~(((v & low7) + low7) | v | low7);
-}
-
 /* The plain run of text_normal from p[j] (entry: p[j - 1] is a plain byte of the run): eight
  * bytes at a time while a block holds only plain bytes and single spaces between them (not
  * last: what follows such a space is the byte loop's to see, and so a block never starts after
@@ -263,12 +255,12 @@ static uint64_t zero_bytes(uint64_t v)
 static size_t plain_run(const uint8_t *p, size_t j, size_t n)
 {
     while (n - j >= 8 && p[j + 7] != ' ') {
-        uint64_t v;
-        memcpy(&v, p + j, 8);
+        uint64_t v = pith_load8(p + j);
         /* bytes below 0x21: adding 0x5F to the low 7 bits stays under 0x80, high bit clear */
-        uint64_t low = ~(((v & REP8(0x7F)) + REP8(0x5F)) | v) & REP8(0x80);
-        uint64_t sp = zero_bytes(v ^ REP8(' '));
-        uint64_t bad = (low & ~sp) | zero_bytes(v ^ REP8('&')) | zero_bytes(v ^ REP8(0x7F));
+        uint64_t low = ~(((v & PITH_REP8(0x7F)) + PITH_REP8(0x5F)) | v) & PITH_REP8(0x80);
+        uint64_t sp = pith_zero_bytes(v ^ PITH_REP8(' '));
+        uint64_t bad = (low & ~sp) | pith_zero_bytes(v ^ PITH_REP8('&')) |
+                       pith_zero_bytes(v ^ PITH_REP8(0x7F));
         if (bad || (sp & (sp << 8))) break; /* a control, '&', or two spaces together */
         j += 8;
     }

@@ -19,6 +19,7 @@
 #include "charset.h"
 #include "core.h"
 #include "sbcs.h"
+#include "swar.h"
 #include "utf.h"
 
 /* Input bytes decoded per step. The scratch memory of a step is at most about 6 times this
@@ -142,19 +143,14 @@ static int classify(const uint8_t *s, size_t left, size_t *len)
 static inline bool plain_byte(uint8_t b) { return b > 0x20 && b != 0x7F; }
 
 /* Length of the run of bytes that are copied as they are (>= 0x20, not DEL). The run is the
- * common case, so whole words are tested first: (w - 0x20..) & ~w & 0x80.. flags a byte below
- * 0x20, and the same test on w ^ 0x7F.. flags a DEL (the exact "has less than" and "has
- * zero" word tricks). */
+ * common case, so whole words are tested first (swar.h): a byte below 0x20 or a DEL stops
+ * them. */
 static size_t plain_run(const uint8_t *s, size_t n)
 {
     size_t j = 0;
     for (; n - j >= 8; j += 8) {
-        uint64_t w, x;
-        memcpy(&w, s + j, 8);
-        x = w ^ 0x7F7F7F7F7F7F7F7Full;
-        if (((w - 0x2020202020202020ull) & ~w & 0x8080808080808080ull) |
-            ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull))
-            break;
+        uint64_t w = pith_load8(s + j);
+        if (pith_has_less(w, 0x20) | pith_has_byte(w, 0x7F)) break;
     }
     while (j < n && (plain_byte(s[j]) || s[j] == ' ')) j++;
     return j;
