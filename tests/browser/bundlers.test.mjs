@@ -9,10 +9,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 
-import { serve } from './server.mjs';
-import { launch, context, watchErrors, installPackedPackage, needsChromium, ROOT, DIST, OUT } from './lib.mjs';
+import { launch, installPackedPackage, needsChromium, runApp, files, ROOT, DIST, OUT } from './lib.mjs';
 
 const WORK = `${OUT}apps/`;
 const APP = `${WORK}minimal/`;
@@ -105,15 +104,6 @@ async function esbuildBuild(out, { plugin = true } = {}) {
 
 // MARK: what an output holds
 
-function files(dir) {
-  const out = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...files(p));
-    else out.push(p);
-  }
-  return out;
-}
 
 /** Node built-ins a bundle would still load: static or literal dynamic imports and requires. */
 const NODE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)["'](?:node:|(?:fs|path|url|module|crypto|fs\/promises)["'])/;
@@ -140,21 +130,6 @@ function inspect(out) {
   };
 }
 
-async function runApp(out) {
-  const site = await serve({ mounts: { '/': out } });
-  const { ctx, log, external } = await context(browser);
-  try {
-    const page = await ctx.newPage();
-    const errors = watchErrors(page);
-    await page.goto(site.url('/index.html'));
-    await page.waitForFunction(() => window.result !== undefined, null, { timeout: 20000 });
-    return { result: await page.evaluate(() => window.result), log, external, errors };
-  } finally {
-    await ctx.close();
-    await site.close();
-  }
-}
-
 const BUNDLERS = { vite: viteBuild, webpack: webpackBuild, esbuild: esbuildBuild };
 
 for (const [name, build] of Object.entries(BUNDLERS)) {
@@ -174,7 +149,7 @@ for (const [name, build] of Object.entries(BUNDLERS)) {
     assert.ok(!o.jsText.includes('cmap-japan1'), 'nothing of the standard entry in the JS');
     assert.doesNotMatch(o.jsText, NODE_IMPORT, 'no Node built-in import left');
 
-    const { result, log, external, errors } = await runApp(out);
+    const { result, log, external, errors } = await runApp(browser, out);
     assert.equal(result.ok, true, JSON.stringify(result));
     assert.deepEqual(errors, []);
     assert.deepEqual(external, []);
@@ -203,7 +178,7 @@ test('esbuild without the plugin leaves new URL(./pith.wasm) pointing at nothing
   await esbuildBuild(out, { plugin: false });
   const o = inspect(out);
   assert.equal(o.wasm.length, 0, 'esbuild copied no .wasm');
-  const { result } = await runApp(out);
+  const { result } = await runApp(browser, out);
   assert.equal(result.ok, false);
   assert.equal(result.code, 'PITH_E_LOAD', result.message);
 });

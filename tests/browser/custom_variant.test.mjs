@@ -10,11 +10,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 
-import { serve } from './server.mjs';
-import { launch, context, watchErrors, installPackedPackage, needsChromium, ROOT, DIST, OUT } from './lib.mjs';
+import { launch, installPackedPackage, needsChromium, runApp, files, ROOT, DIST, OUT } from './lib.mjs';
 
 const BUILD = `${ROOT}build/browser-custom/`;
 const HANDLERS_ON = ['text', 'pdf'];
@@ -141,25 +140,6 @@ async function esbuildBuild(out) {
   cpSync(`${APP}index.html`, `${out}/index.html`);
 }
 
-function files(dir) {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
-}
-
-async function runApp(out) {
-  const site = await serve({ mounts: { '/': out } });
-  const { ctx, log, external } = await context(browser);
-  try {
-    const page = await ctx.newPage();
-    const errors = watchErrors(page);
-    await page.goto(site.url('/index.html'));
-    await page.waitForFunction(() => window.result !== undefined, null, { timeout: 20000 });
-    return { result: await page.evaluate(() => window.result), log, external, errors };
-  } finally {
-    await ctx.close();
-    await site.close();
-  }
-}
 
 const BUNDLERS = { vite: viteBuild, webpack: webpackBuild, esbuild: esbuildBuild };
 
@@ -176,7 +156,7 @@ for (const [name, build] of Object.entries(BUNDLERS)) {
     assert.equal(sha(readFileSync(wasm[0])), CUSTOM_WASM, 'the .wasm is build/browser-custom/pith.wasm byte for byte');
     assert.ok(!OTHER_WASM.includes(CUSTOM_WASM), 'the custom .wasm differs from minimal and standard');
 
-    const { result, log, external, errors } = await runApp(out);
+    const { result, log, external, errors } = await runApp(browser, out);
     assert.equal(result.ok, true, JSON.stringify(result));
     assert.deepEqual(errors, []);
     assert.deepEqual(external, []);

@@ -4,6 +4,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -119,4 +120,28 @@ export async function blankPage(browser, server) {
   const errors = watchErrors(page);
   await page.goto(server.url('/tests/browser/pages/blank.html'));
   return { ctx, page, errors, external };
+}
+
+/** Every file below dir (paths, recursively). */
+export function files(dir) {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+/** Serve the built app in `out` and open its index.html in a new context of `browser`: the
+ *  page's window.result (set by the app once it has run), the context's request log and
+ *  external requests, and the page's console errors. */
+export async function runApp(browser, out) {
+  const site = await serve({ mounts: { '/': out } });
+  const { ctx, log, external } = await context(browser);
+  try {
+    const page = await ctx.newPage();
+    const errors = watchErrors(page);
+    await page.goto(site.url('/index.html'));
+    await page.waitForFunction(() => window.result !== undefined, null, { timeout: 20000 });
+    return { result: await page.evaluate(() => window.result), log, external, errors };
+  } finally {
+    await ctx.close();
+    await site.close();
+  }
 }
