@@ -100,7 +100,7 @@ typedef struct interp {
     bool has_images;
     double page_ctm[6];     /* user space → upright page space, for annotations */
     double len_m[4];        /* the axes of Tm × CTM last measured by show_string, and */
-    double len_u, len_v;    /* their lengths (d_len has no libm sqrt: worth keeping) */
+    double len_u, len_v;    /* their lengths */
     bool warned_ops, warned_forms, warned_cycle, warned_q;
 } interp;
 
@@ -135,12 +135,8 @@ static double d_abs(double v) { return v < 0 ? -v : v; }
 
 static double d_len(double x, double y)
 {
-    double v = x * x + y * y, r;
-    if (!(v > 0) || v > 1e30) return 0;
-    r = v > 1 ? v : 1;
-    while (r * r > 4 * v) r *= 0.5;
-    for (int i = 0; i < 8; i++) r = 0.5 * (r + v / r);
-    return r;
+    double v = x * x + y * y;
+    return v > 1e30 ? 0 : pdf_sqrt(v);
 }
 
 /* The page's user space → its upright space: crop box corner at the origin, /Rotate (degrees

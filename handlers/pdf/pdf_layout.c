@@ -164,15 +164,6 @@ static double d_max(double a, double b) { return a > b ? a : b; }
 static double d_min(double a, double b) { return a < b ? a : b; }
 static bool d_sane(double v) { return v == v && v > -1e7 && v < 1e7; }
 
-/* The builtin is one f64.sqrt in wasm (no import) and sqrtsd natively, where the compiler
- * may keep a libm call for errno on a negative argument (never taken: v > 0 here; native
- * builds link libm). Correctly rounded on both, so wasm and native lay out alike; the
- * Newton loop it replaces was 7-12% of a page's wasm time and 1 ulp off in a quarter of
- * cases. */
-static double d_sqrt(double v)
-{
-    return v > 0 ? __builtin_sqrt(v) : 0;
-}
 
 /* MARK: - Sorting */
 
@@ -317,7 +308,7 @@ pith_status pdf_layout_add(pdf_layout *l, const pdf_placed *pg)
     if (pg->nuni == 1 && is_space_cp(pg->uni[0])) {
         /* A space glyph ends a word unless the next glyph is drawn back over it (some
          * producers show a space and then move back: it is no gap, as poppler sees it). */
-        double sl = d_sqrt(ux * ux + uy * uy);
+        double sl = pdf_sqrt(ux * ux + uy * uy);
         uint16_t c;
         if (sl < 1e-9) return PITH_OK;
         c = class_of(l, ux / sl, uy / sl, pg->flip);
@@ -344,7 +335,7 @@ pith_status pdf_layout_add(pdf_layout *l, const pdf_placed *pg)
     if (l->raw_ok && ux == l->raw_ux && uy == l->raw_uy && pg->flip == l->raw_flip) {
         g->cls = l->raw_cls;  /* as the previous glyph: the same class, no square root */
     } else {
-        len = d_sqrt(ux * ux + uy * uy);
+        len = pdf_sqrt(ux * ux + uy * uy);
         if (len < 1e-9) { ux = 1; uy = 0; }
         else { ux /= len; uy /= len; }
         g->cls = class_of(l, ux, uy, pg->flip);
