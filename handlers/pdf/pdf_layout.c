@@ -80,6 +80,9 @@
                             word breaks; pdfium__latin_extended's 0.112 em gaps split its rows
                             as pdftotext does, pypdf__indirect-rotation loses 0.03 */
 #define WIDE_SPACING 1.5 /* letter-spaced lines: a space is this times the smallest gap */
+#define TRACK_SAME 1.2   /* a tracked word's gaps: the widest at most this times the narrowest */
+#define TRACK_ALONE 0.25 /* a tracked word alone on its line: gaps at most this (em); pdfminer's
+                            simple1 letters 0.42 em apart stay letters, as in pdftotext */
 #define BLOCK_PITCH1 1.6 /* the second line of a block is at most this far below the first */
 #define BLOCK_PITCH 1.3  /* later lines at most this times the block's first pitch */
 #define BLOCK_SIZE 0.2   /* font sizes of one block differ by at most this (relative) */
@@ -213,6 +216,7 @@ static bool d_sane(double v) { return v == v && v > -1e7 && v < 1e7; }
 /* MARK: - Adding glyphs */
 
 static bool is_rtl(uint32_t c);
+static bool is_ltr(uint32_t c);
 static bool is_cjk(uint32_t c);
 
 pdf_layout *pdf_layout_new(pith_doc *doc, double page_w, double page_h)
@@ -1120,6 +1124,44 @@ typedef struct lay_emit {
     size_t cap;
 } lay_emit;
 
+/* Words tracked one by one (an OCR layer stretches each word to the scan with a Tc of its own):
+ * the run of glyphs from (ci, i) to the next space glyph is one word set letter-spaced when it
+ * has three glyphs or more, all letters or digits but the last (a word's full stop or comma),
+ * and its gaps are all wide, all the same width and at most `cap` em; then no gap inside it is
+ * a space (the ratio returned is above them all). Otherwise the line's ratio. Single letters
+ * set apart by position differ in their gaps or come with space glyphs between them; math
+ * (n + 1, S = 0) and leader dots have symbols inside the run. In a line without space glyphs
+ * the run is the whole line, and cap (TRACK_ALONE) keeps letters set well apart (TeX lines
+ * have no space glyphs but their word gaps are wider) as letters. */
+static double run_ratio(const lay_emit *e, uint32_t ci, uint32_t i, double ratio, double cap)
+{
+    const pdf_layout *l = e->l;
+    uint32_t prev = NONE, gaps = 0;
+    double lo = 0, hi = 0;
+    bool letter = true;
+    for (; ci != NONE; ci = e->ch[ci].next, i = ci != NONE ? e->ch[ci].first : 0) {
+        const lay_chunk *c = &e->ch[ci];
+        for (; i < c->end; i++) {
+            const lay_glyph *g = &l->g[i];
+            if (g->flags & G_DROP) continue;
+            if (prev != NONE && (g->flags & G_SPACE)) goto done;
+            if (prev != NONE && !letter) return ratio; /* only the last may be punctuation */
+            letter = g->nuni > 1 || is_ltr(g->cp);
+            if (prev != NONE) {
+                const lay_glyph *p = &l->g[prev];
+                double gap = (g->a0 - p->a1) / d_max(g->size, p->size);
+                if (!(gap > WORD_GAP)) return ratio;
+                if (!gaps++ || gap < lo) lo = gap;
+                if (gap > hi) hi = gap;
+            }
+            prev = i;
+        }
+    }
+done:
+    if (gaps < 2 || hi > lo * TRACK_SAME || hi > cap) return ratio;
+    return d_max(ratio, hi * WIDE_SPACING);
+}
+
 /* A line's tokens in logical order: glyph indexes, NONE for a space. */
 static uint32_t line_tokens(lay_emit *e, const lay_line *ln, bool rtl)
 {
@@ -1152,15 +1194,20 @@ static uint32_t line_tokens(lay_emit *e, const lay_line *ln, bool rtl)
     }
     if (spaces && gaps >= 4 && wide * 10 >= gaps * 6) ratio = d_max(WORD_GAP, WIDE_SPACING * minwide);
     prev = NONE;
+    bool tracked = wide >= 2;
+    double cap = spaces ? 1e30 : TRACK_ALONE; /* words set apart by space glyphs: any width */
+    double r = ratio;
     for (uint32_t ci = ln->head; ci != NONE; ci = e->ch[ci].next) {
         const lay_chunk *c = &e->ch[ci];
         for (uint32_t i = c->first; i < c->end; i++) {
             const lay_glyph *g = &l->g[i];
             if (g->flags & G_DROP) continue;
+            if (tracked && (prev == NONE || (g->flags & G_SPACE)))
+                r = run_ratio(e, ci, i, ratio, cap);
             if (prev != NONE) {
                 const lay_glyph *p = &l->g[prev];
                 double s = d_max(g->size, p->size);
-                if ((g->flags & G_SPACE) || g->a0 - p->a1 > ratio * s) e->tok[n++] = NONE;
+                if ((g->flags & G_SPACE) || g->a0 - p->a1 > r * s) e->tok[n++] = NONE;
             }
             e->tok[n++] = i;
             prev = i;

@@ -206,6 +206,61 @@ Test(pdf_corpus, non_ascii_text_glyph_ids_in_mac_order)
     run_free(&x);
 }
 
+/* Single ASCII letters standing as words in s (a letter between spaces or line ends). */
+static size_t single_letters(const char *s, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool before = i == 0 || s[i - 1] == ' ' || s[i - 1] == '\n';
+        bool after = i + 1 == n || s[i + 1] == ' ' || s[i + 1] == '\n';
+        if (before && after && isalpha((unsigned char)s[i])) count++;
+    }
+    return count;
+}
+
+/* An OCR layer that stretches each word to the scan with a Tc of its own: pdftotext prints
+ * many of those words as letters ("A m e r i c a n", "C O S C O"; 457 single letters). pith
+ * keeps them words: far fewer single letters, the same letters in the same order (every run of
+ * three or more single letters of the reference, joined, is in pith's text without spaces),
+ * and known words whole. The note in bench/pdf_notes.tsv has the figures. */
+Test(pdf_corpus, indirect_rotation_tracked_words_whole)
+{
+    run x = run_file("pypdf__indirect-rotation.pdf", NULL);
+    size_t ref_single = single_letters(x.ref.p, x.ref.n);
+    size_t got_single = single_letters(x.r.text.p, x.r.text.n);
+    cr_expect(ref_single >= 400, "%zu single letters in the reference", ref_single);
+    cr_expect(got_single * 8 <= ref_single, "%zu single letters in pith's text, %zu in pdftotext's",
+              got_single, ref_single);
+    char *got = squeeze(x.r.text.p, x.r.text.n, false);
+    size_t runs = 0, found = 0;
+    const char *p = x.ref.p, *end = x.ref.p + x.ref.n;
+    while (p < end) {
+        char want[128];
+        size_t k = 0;
+        const char *q = p;
+        /* letters each with a space or line start before and a space or line end after */
+        while (q < end && isalpha((unsigned char)q[0]) &&
+               (q == x.ref.p || q[-1] == ' ' || q[-1] == '\n') &&
+               (q + 1 == end || q[1] == ' ' || q[1] == '\n') && k + 1 < sizeof want) {
+            want[k++] = q[0];
+            q += 2;
+            if (q <= end && q[-1] == '\n') break; /* a run ends with its line */
+        }
+        want[k] = 0;
+        p = k ? q : p + 1;
+        if (k < 3) continue;
+        runs++;
+        if (strstr(got, want)) found++;
+    }
+    cr_expect(runs >= 50, "only %zu letter runs in the reference", runs);
+    cr_expect_eq(found, runs, "%zu of %zu letter runs in pith's text", found, runs);
+    cr_expect(strstr(x.r.text.p, "COSCO Container Lines Co., Ltd.") != NULL);
+    cr_expect(strstr(x.r.text.p, "\nKuwait\n") != NULL);
+    cr_expect(strstr(x.r.text.p, "United States") != NULL);
+    free(got);
+    run_free(&x);
+}
+
 /* Word-to-PDF Cambria whose glyphs are named only by original glyph id (g18, g152...), no
  * ToUnicode: pdftotext makes letters of the ids; nothing can give their text. Everything
  * else (ASCII runs of the reference, spaces aside) must be there. */

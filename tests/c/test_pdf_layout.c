@@ -396,6 +396,62 @@ Test(pdf_layout, word_spaces_of_one_run_are_no_gutter)
                     "Crowleys Maritime Corp\nEvergree Marine Corp\n");
 }
 
+/* Glyphs of s drawn 0.35 em wide every `step` em from x (a word tracked with Tc when step >
+ * 0.35), a space glyph before it when with_space; returns the end of the last glyph. */
+static double tracked_at(page *p, const char *s, double x, double y, double size, double step,
+                         bool with_space)
+{
+    if (with_space) {
+        glyph_at(p, ' ', x, y, size, 0.3 * size, 1, 0);
+        x += 0.6 * size;
+    }
+    for (const char *c = s; *c; c++) {
+        glyph_at(p, (uint32_t)(unsigned char)*c, x, y, size, 0.35 * size, 1, 0);
+        x += (*c == ' ' ? 0.6 : step) * size;
+    }
+    return x;
+}
+
+/* Issue 7 (pypdf__indirect-rotation.pdf): an OCR layer stretches each word to the scan with a
+ * Tc of its own, so the gaps inside a word are wide but all the same, and space glyphs stand
+ * between the words: each tracked word comes out whole, whatever its neighbours' tracking. */
+Test(pdf_layout, tracked_words_between_space_glyphs_stay_whole)
+{
+    page p = {0};
+    double x = tracked_at(&p, "United", 72, 700, 10, 0.49, false);
+    x = tracked_at(&p, "States", x, 700, 10, 0.45, true);
+    x = tracked_at(&p, "Kuwait", x, 700, 10, 0.60, true);
+    tracked_at(&p, "Ltd.", x, 700, 10, 0.52, true);
+    expect_text(&p, "United States Kuwait Ltd.\n");
+}
+
+/* A tracked word alone on its line (no space glyph to set it apart) is a word too, while
+ * letters set 0.42 em apart (pdfminer__simple1.pdf's 10 Tc line) stay letters as in pdftotext,
+ * and so does a line of symbols. */
+Test(pdf_layout, tracked_word_alone_on_its_line)
+{
+    page p = {0};
+    tracked_at(&p, "Kuwait", 72, 700, 10, 0.52, true);
+    tracked_at(&p, "Hello", 72, 686, 10, 0.77, false);
+    tracked_at(&p, "#14-01", 72, 672, 10, 0.52, false);
+    expect_text(&p, "Kuwait\nH e l l o\n# 1 4 - 0 1\n");
+}
+
+/* The same gaps between symbols (math set with equal thin spaces, leader dots) and between
+ * single letters that have spaces of their own are not a tracked word. */
+Test(pdf_layout, equal_gaps_between_symbols_stay_spaces)
+{
+    page p = {0};
+    double x = tracked_at(&p, "which gives", 72, 700, 10, 0.45, false);
+    x = tracked_at(&p, "n+1", x, 700, 10, 0.75, true);
+    x = tracked_at(&p, "and then", x, 700, 10, 0.45, true);
+    x = tracked_at(&p, "S=0", x, 700, 10, 0.75, true);
+    x = tracked_at(&p, "for all the", x, 700, 10, 0.45, true);
+    x = tracked_at(&p, "a....", x, 700, 10, 0.75, true);
+    tracked_at(&p, "x y z", x, 700, 10, 0.75, true);
+    expect_text(&p, "which gives n + 1 and then S = 0 for all the a . . . . x y z\n");
+}
+
 /* The same page with the second words placed by the stream without a space glyph (a move):
  * two columns, read one after the other. */
 Test(pdf_layout, moved_words_in_a_run_may_be_a_gutter)
