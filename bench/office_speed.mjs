@@ -2,8 +2,10 @@
 // JavaScript extractors people use for Office files, on the same files in the same run (issue 8:
 // pith's wasm call should be >= 10x faster than each). Printed, never asserted.
 //
-//   node bench/office_speed.mjs [--wasm PATH] [--native PATH] [--budget MS] [--libs a,b]
+//   node bench/office_speed.mjs [--wasm PATH] [--native PATH] [--budget MS] [--libs a,b] [FILE...]
 //
+// FILE...: other documents instead of the generated three (the format from the extension),
+// e.g. ../shared/corpus/pptx/*.pptx to see the peers' per-call times on real files.
 // Inputs: the generated documents of bench/gen/gen.mjs in build/bench/gen/ (docx-100k.docx,
 // xlsx-10k.xlsx, pptx-30.pptx; `bench/run` or `node bench/gen/gen.mjs` makes them). For each
 // file and library: the median and the minimum time of one call after a warm-up (the minimum is
@@ -18,6 +20,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from './lib/args.mjs';
 
@@ -28,15 +31,18 @@ const native = opt('--native', `${root}build/native/bench/bench_native`);
 const budget = Number(opt('--budget', '1500'));
 const peerIds = opt('--libs', 'kreuzberg,mammoth,sheetjs,officeparser').split(',').filter(Boolean);
 const gen = `${root}build/bench/gen/`;
-const FILES = [['docx', 'docx-100k.docx'], ['xlsx', 'xlsx-10k.xlsx'], ['pptx', 'pptx-30.pptx']];
+const operands = positional();
+const FILES = operands.length
+  ? operands.map((f) => [f.slice(f.lastIndexOf('.') + 1).toLowerCase(), resolve(f)])
+  : [['docx', 'docx-100k.docx'], ['xlsx', 'xlsx-10k.xlsx'], ['pptx', 'pptx-30.pptx']].map(([k, f]) => [k, gen + f]);
 
 if (!existsSync(`${root}bench/peers/node_modules/mammoth/package.json`)) {
   console.error('installing bench/peers (npm ci)');
   execFileSync('npm', ['ci', '--prefix', `${root}bench/peers`, '--no-audit', '--no-fund'], { stdio: 'inherit' });
 }
 for (const [, f] of FILES) {
-  if (!existsSync(gen + f)) {
-    console.error(`${gen}${f} is missing: run node bench/gen/gen.mjs (or bench/run) first`);
+  if (!existsSync(f)) {
+    console.error(`${f} is missing: run node bench/gen/gen.mjs (or bench/run) first`);
     process.exit(2);
   }
 }
@@ -68,7 +74,7 @@ for (const id of peerIds) {
 
 let nativeRows = new Map();
 if (existsSync(native)) {
-  const out = execFileSync(native, ['--seconds', '1', ...FILES.map(([, f]) => gen + f)], { encoding: 'utf8' });
+  const out = execFileSync(native, ['--seconds', '1', ...FILES.map(([, f]) => f)], { encoding: 'utf8' });
   for (const line of out.trim().split('\n').slice(1)) {
     const c = line.split('\t');
     nativeRows.set(c[0], { median: Number(c[2]) / 1000, min: Number(c[3]) / 1000 });
@@ -81,15 +87,16 @@ console.log('ms per call, median (min). "× faster": peer median / pith wasm med
 console.log('| file | bytes | pith wasm | pith native | wasm/native | library | ms | pith × faster |');
 console.log('|---|---:|---:|---:|---:|---|---:|---:|');
 for (const [format, f] of FILES) {
-  const bytes = new Uint8Array(readFileSync(gen + f));
-  const pw = await timeCalls(() => pith.extract(bytes, { hint: f }).text, budget);
-  const nat = nativeRows.get(gen + f);
-  const head = `| ${f} | ${bytes.length} | ${ms(pw.median)} (${ms(pw.min)}) | ` +
+  const bytes = new Uint8Array(readFileSync(f));
+  const name = basename(f);
+  const pw = await timeCalls(() => pith.extract(bytes, { hint: name }).text, budget);
+  const nat = nativeRows.get(f);
+  const head = `| ${name} | ${bytes.length} | ${ms(pw.median)} (${ms(pw.min)}) | ` +
     `${nat ? `${ms(nat.median)} (${ms(nat.min)})` : 'n/a'} | ${nat ? (pw.median / nat.median).toFixed(1) + '×' : 'n/a'}`;
   let first = true;
   for (const { lib, api } of peers) {
     if (!lib.formats.includes(format)) continue;
-    const r = await timeCalls(() => api.extract(bytes, f, format), budget);
+    const r = await timeCalls(() => api.extract(bytes, name, format), budget);
     console.log(`${first ? head : '| | | | |'} | ${lib.name} | ${ms(r.median)} (${ms(r.min)}) | ${(r.median / pw.median).toFixed(1)}× |`);
     first = false;
   }
