@@ -123,6 +123,26 @@ pith_status pdf_parse(pdf_lex *lx, pdf_obj *out, bool ops);
  *   as null), one PITH_E_FORMAT warning per lexer; the rest of the object is kept.
  * - PITH_E_TRUNCATED leaves in *out what was read, open containers closed.
  * - Literal strings without escapes and names without #xx point into the input. */
+/* pdftj addition: a TJ array read flat (pdf_lex_tj), for the content interpreter. */
+typedef struct pdf_tj_item {
+    const uint8_t *s;   /* the string's bytes (in the input or pdf_tj.bytes); NULL: a number */
+    uint32_t n;         /* bytes of s */
+    double num;         /* the number, as pdf_num gives it (s NULL) */
+} pdf_tj_item;
+
+typedef struct pdf_tj {
+    pdf_tj_item *items; /* the caller's room: cap items, cap_bytes bytes of decoded strings */
+    uint32_t cap, n;
+    uint8_t *bytes;
+    size_t cap_bytes;
+    uint64_t work;      /* what the general path's lexing would have charged: for the caller */
+} pdf_tj;
+
+/* At a '[' (lx->p there): "[...] TJ" whose items are numbers and strings only, read into tj
+ * without allocating, lx moved past the TJ; true if so. false leaves lx as it was and nothing
+ * charged (anything else, or more than tj holds: pdf_parse reads it). Work is not charged:
+ * the caller charges tj->work, as pdf_parse would have for the array and the operator. */
+bool pdf_lex_tj(pdf_lex *lx, pdf_tj *tj);
 /* Skip whitespace/comments, then match keyword kw followed by a delimiter; consumed if so. */
 bool pdf_lex_keyword(pdf_lex *lx, const char *kw);
 /* Skip whitespace/comments, then read an unsigned decimal integer (digits only); consumed if

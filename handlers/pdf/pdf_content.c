@@ -2,7 +2,8 @@
  *
  * Runs a page's content streams far enough to place its text: the graphics state stack (q, Q,
  * cm), the text state (Tc Tw Tz TL Tf Tr Ts, also set through an ExtGState's /Font), text
- * positioning and showing (Td TD Tm T* Tj TJ ' "), Form XObjects (Do, with their /Matrix and
+ * positioning and showing (Td TD Tm T* Tj TJ ' "; a TJ array of numbers and strings is read
+ * flat by pdf_lex_tj, with no array object built), Form XObjects (Do, with their /Matrix and
  * their own /Resources, falling back to the caller's), inline images (skipped), and marked
  * content whose /ActualText replaces the glyphs inside it. Everything else (paths, colours,
  * shadings) is ignored. Each glyph goes to the layout in the page's upright space: the crop
@@ -24,6 +25,7 @@
  */
 #include "pdf.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "utf.h"
@@ -39,6 +41,8 @@
 #define TJ_SPACE 0.2        /* a TJ gap (em) wider than this is a word break */
 #define PAGE_MAX_ANNOTS 4096u /* annotations looked at per page */
 #define JOIN_MAX ((size_t)64 << 20) /* bytes of /Contents streams joined for one parse */
+#define TJ_ITEMS 512u       /* items of a TJ array read flat (a longer one: pdf_parse) */
+#define TJ_BYTES 4096u      /* bytes of its decoded hex and escaped strings */
 
 typedef struct gstate {
     double ctm[6];
@@ -81,6 +85,7 @@ typedef struct interp {
     double tm[6], tlm[6];
     pdf_obj opnd[MAX_OPERANDS];
     uint32_t nopnd;
+    pdf_tj tj;              /* a TJ array read flat (pdf_lex_tj), in tj_items and tj_bytes */
     frame frames[PDF_MAX_NEST];
     uint32_t nframes;
     form_cache forms[FORM_CACHE];
@@ -99,9 +104,12 @@ typedef struct interp {
     uint64_t nops;
     bool has_images;
     double page_ctm[6];     /* user space → upright page space, for annotations */
-    double len_m[4];        /* the axes of Tm × CTM last measured by show_string, and */
+    double len_m[4];        /* the axes of Tm × CTM last measured by show_frame_make, and */
     double len_u, len_v;    /* their lengths */
     bool warned_ops, warned_forms, warned_cycle, warned_q;
+    /* last, left out of the clearing of a new interp */
+    pdf_tj_item tj_items[TJ_ITEMS];
+    uint8_t tj_bytes[TJ_BYTES];
 } interp;
 
 #define NONE UINT32_MAX
@@ -293,23 +301,21 @@ static pith_status flush_actual_text(interp *in)
     return PITH_OK;
 }
 
-static pith_status show_string(interp *in, const pdf_obj *s)
+/* What showing a string works out from M = Tm × CTM's axes, the font and Th: the glyphs'
+ * direction, lengths, size and box normal. Only Tm's translation moves within a string, and
+ * within a TJ (its numbers move the translation too), so this is worked out once per string
+ * or per TJ; the glyph loop redoes only M's translation, by mat_mul's very expressions. */
+typedef struct show_frame {
+    bool ready;             /* worked out (false: at the first string that shows glyphs) */
+    bool flip;
+    uint16_t dir;
+    double vx, vy, ux, uy, lu, size0, nx, ny;
+} show_frame;
+
+static void show_frame_make(interp *in, const font_slot *fs, show_frame *sf)
 {
     const gstate *gs = &in->gs;
-    font_slot *fs;
-    double m[6], ux, uy, vx, vy, lu, lv, size0, nx, ny;
-    size_t i = 0;
-    uint16_t dir;
-    bool flip;
-    pith_status st;
-    if (s->kind != PDF_STRING || !s->n) return PITH_OK;
-    if ((st = pith_work(in->doc, s->n)) != PITH_OK) return st;
-    if (!gs->font || gs->font_slot == NONE) return PITH_OK;
-    fs = &in->fonts[gs->font_slot];
-    if ((st = pdf_font_prepare(in->ctx, gs->font, s->u.s, s->n)) != PITH_OK) return st;
-    /* M = Tm × CTM. Within one string only Tm's translation moves, so M's axes and all that
-     * follows from them (direction, lengths, size, box normal) are worked out once here; the
-     * loop redoes only M's translation, by mat_mul's very expressions (the same bits). */
+    double m[6], ux, uy, vx, vy, lu, lv;
     mat_mul(m, in->tm, gs->ctm);
     vx = m[2];
     vy = m[3];
@@ -336,19 +342,56 @@ static pith_status show_string(interp *in, const pdf_obj *s)
         ux = 1;
         uy = 0;
     }
-    size0 = d_abs(gs->tfs) * lv;
-    flip = !fs->vertical && (ux * vy - uy * vx) < 0;
+    sf->ready = true;
+    sf->vx = vx;
+    sf->vy = vy;
+    sf->ux = ux;
+    sf->uy = uy;
+    sf->lu = lu;
+    sf->size0 = d_abs(gs->tfs) * lv;
+    sf->flip = !fs->vertical && (ux * vy - uy * vx) < 0;
     /* the glyph's box: along the direction from the origin, across from the descent to the
      * ascent (vertical fonts: centred on the origin) */
-    nx = flip ? uy : -uy;
-    ny = flip ? -ux : ux;
-    dir = d_abs(ux) >= d_abs(uy) ? (ux >= 0 ? 0 : 2) : (uy >= 0 ? 1 : 3);
-    while (i < s->n) {
+    sf->nx = sf->flip ? uy : -uy;
+    sf->ny = sf->flip ? -ux : ux;
+    sf->dir = d_abs(ux) >= d_abs(uy) ? (ux >= 0 ? 0 : 2) : (uy >= 0 ? 1 : 3);
+}
+
+/* Show the string's len bytes at str (len > 0) with the current font. sf: the frame of the
+ * string, or of the TJ it is part of (sf->ready false the first time). */
+static pith_status show_bytes(interp *in, const uint8_t *str, uint32_t len, show_frame *sf)
+{
+    const gstate *gs = &in->gs;
+    font_slot *fs;
+    double m[6], ux, uy, vx, vy, lu, size0, nx, ny;
+    size_t i = 0;
+    uint16_t dir;
+    bool flip;
+    pith_status st;
+    if ((st = pith_work(in->doc, len)) != PITH_OK) return st;
+    if (!gs->font || gs->font_slot == NONE) return PITH_OK;
+    fs = &in->fonts[gs->font_slot];
+    if ((st = pdf_font_prepare(in->ctx, gs->font, str, len)) != PITH_OK) return st;
+    if (!sf->ready) show_frame_make(in, fs, sf);
+    vx = sf->vx;
+    vy = sf->vy;
+    ux = sf->ux;
+    uy = sf->uy;
+    lu = sf->lu;
+    size0 = sf->size0;
+    flip = sf->flip;
+    nx = sf->nx;
+    ny = sf->ny;
+    dir = sf->dir;
+    m[2] = vx;
+    m[3] = vy;
+    while (i < len) {
         pdf_glyph g;
         pdf_placed p;
         double adv, size, tx, lo, hi;
-        memset(&g, 0, sizeof g);
-        size_t used = pdf_font_next(gs->font, s->u.s + i, s->n - i, &g);
+        /* no memset of g: pdf_font_next clears it first (a second memset of its 72 bytes was
+         * 3% of the 200-page file's wasm time: a memory.fill call per glyph) */
+        size_t used = pdf_font_next(gs->font, str + i, len - i, &g);
         if (used < 1) used = 1;
         i += used;
         /* the glyph's origin is (0, Ts) in text space */
@@ -427,6 +470,15 @@ static pith_status show_string(interp *in, const pdf_obj *s)
         }
     }
     return PITH_OK;
+}
+
+/* Show operand s when it is a string (an empty one shows nothing and costs nothing). */
+static pith_status show_string(interp *in, const pdf_obj *s)
+{
+    show_frame sf;
+    if (s->kind != PDF_STRING || !s->n) return PITH_OK;
+    sf.ready = false;
+    return show_bytes(in, s->u.s, s->n, &sf);
 }
 
 /* A TJ number: move back by n/1000 em (forward for negative n). It marks a word break when
@@ -795,9 +847,12 @@ static pith_status run_op(interp *in, const pdf_obj *op, frame *fr)
         case 'J':
             if (n >= 1 && in->opnd[n - 1].kind == PDF_ARRAY) {
                 const pdf_obj *a = &in->opnd[n - 1];
+                show_frame sf;
+                sf.ready = false;
                 for (uint32_t k = 0; k < a->n && st == PITH_OK; k++) {
                     const pdf_obj *it = &a->u.items[k];
-                    if (it->kind == PDF_STRING) st = show_string(in, it);
+                    if (it->kind == PDF_STRING && it->n)
+                        st = show_bytes(in, it->u.s, it->n, &sf);
                     else if (it->kind == PDF_INT || it->kind == PDF_REAL)
                         tj_adjust(in, pdf_num(it, 0));
                 }
@@ -833,6 +888,20 @@ static pith_status run_op(interp *in, const pdf_obj *op, frame *fr)
     return st;
 }
 
+/* TJ over the array pdf_lex_tj read, as run_op's TJ over a parsed one. */
+static pith_status show_tj(interp *in)
+{
+    pith_status st = PITH_OK;
+    show_frame sf;
+    sf.ready = false;
+    for (uint32_t k = 0; k < in->tj.n && st == PITH_OK; k++) {
+        const pdf_tj_item *it = &in->tj_items[k];
+        if (!it->s) tj_adjust(in, it->num);
+        else if (it->n) st = show_bytes(in, it->s, it->n, &sf);
+    }
+    return st;
+}
+
 /* Run the frames until the stack is empty. */
 static pith_status run(interp *in)
 {
@@ -844,6 +913,24 @@ static pith_status run(interp *in)
         pdf_obj spare, *o = in->nopnd < MAX_OPERANDS ? &in->opnd[in->nopnd] : &spare;
         pith_status st;
         if (in->nopnd == 0) mk = pith_arena_mark_get(&in->ops);
+        /* "[...] TJ" read flat (pdf_lex_tj) when the general path would give TJ the same
+         * array as its last operand: then the work its tokens would have drawn is drawn, and
+         * the operator runs below as run_op would run it */
+        bool flat_tj = false;
+        if (in->nopnd < MAX_OPERANDS) {
+            /* a look past plain whitespace (pdf_parse skips it the same way; after a comment
+             * it reads the array) */
+            const uint8_t *q = fr->lx.p;
+            while (q < fr->lx.end && (*q == ' ' || *q == '\n' || *q == '\r')) q++;
+            if (q < fr->lx.end && *q == '[') {
+                fr->lx.p = q;
+                if (pdf_lex_tj(&fr->lx, &in->tj)) {
+                    if ((st = pith_work(in->doc, in->tj.work)) != PITH_OK) return st;
+                    flat_tj = true;
+                    goto run_operator;
+                }
+            }
+        }
         const uint8_t *before = fr->lx.p;
         st = pdf_parse(&fr->lx, o, true);
         if (st == PITH_E_LIMIT || st == PITH_E_NOMEM) return st;
@@ -880,6 +967,7 @@ static pith_status run(interp *in)
             if (o != &spare) in->nopnd++;
             continue;
         }
+    run_operator:
         if (++in->nops > PAGE_MAX_OPS) {
             in->nframes = 0;
             return pith_warn(in->doc, PITH_E_LIMIT, 0,
@@ -887,7 +975,7 @@ static pith_status run(interp *in)
                              (unsigned long long)PAGE_MAX_OPS);
         }
         if ((st = pith_work(in->doc, 1)) != PITH_OK) return st;
-        st = run_op(in, o, fr);
+        st = flat_tj ? show_tj(in) : run_op(in, o, fr);
         in->nopnd = 0;
         if (st != PITH_OK) return st;
         /* operands and anything the operator parsed are gone: the arena goes back. A Do may
@@ -1100,8 +1188,13 @@ pith_status pdf_content_page(pdf_ctx *ctx, uint32_t index, bool *has_images)
     pg = &ctx->pages[index];
     in = pith_scratch_alloc(doc, sizeof *in);
     if (!in) return pith_alloc_failed(doc, sizeof *in);
-    memset(in, 0, sizeof *in);
+    /* the TJ room at the end is written before it is read: not cleared */
+    memset(in, 0, offsetof(interp, tj_items));
     in->ctx = ctx;
+    in->tj.items = in->tj_items;
+    in->tj.cap = TJ_ITEMS;
+    in->tj.bytes = in->tj_bytes;
+    in->tj.cap_bytes = TJ_BYTES;
     in->doc = doc;
     page_matrix(pg, in->gs.ctm, &w, &h);
     memcpy(in->page_ctm, in->gs.ctm, sizeof in->page_ctm);

@@ -9,7 +9,9 @@
  * whole (counted, never stored) with one warning. Tolerance follows pdf.js and MuPDF: "--5" is
  * -5, a lone "-" is 0, a missing ">>" is closed at the next structure keyword, junk keywords
  * inside containers are dropped, unbalanced ")" are ignored. Work: one unit per token plus one
- * per 16 bytes of strings.
+ * per 16 bytes of strings. pdf_lex_tj reads the commonest content array, "[...] TJ" of
+ * numbers and strings, into flat items instead (the same values, stop and work, checked
+ * against pdf_parse by test_pdf_lex).
  */
 #include "pdf.h"
 
@@ -188,43 +190,35 @@ static pith_status lex_name(pdf_lex *lx, pdf_obj *o)
     return PITH_OK;
 }
 
-/* A literal string after its '(' (§7.3.4.2). Balanced parentheses nest; escapes \n \r \t \b
- * \f \( \) \\ \ddd; a backslash before an end of line continues the line; an unescaped
- * CR or CR LF reads as LF. Without any of those it points into the input. Returns TRUNCATED
- * when the input ends first (the string holds what was read). */
-static pith_status lex_string(pdf_lex *lx, pdf_obj *o)
+/* The end of a literal string whose bytes start at s (after its '('): the ')' closing it, or
+ * end when the input ends first. *simple tells whether the bytes stand as they are (no
+ * escape, no CR to turn into LF). */
+static const uint8_t *string_end(const uint8_t *s, const uint8_t *end, bool *simple)
 {
-    const uint8_t *s = lx->p, *p = s, *end = lx->end;
+    const uint8_t *p = s;
     uint64_t depth = 1;
-    bool simple = true;
-    /* First pass: find the end and whether a copy is needed. */
+    bool plain = true;
     while (p < end) {
         uint8_t c = *p;
         if (c == '\\') {
-            simple = false;
+            plain = false;
             p++;
             if (p < end) p++;
             continue;
         }
-        if (c == '\r') simple = false;
+        if (c == '\r') plain = false;
         if (c == '(') depth++;
         if (c == ')' && --depth == 0) break;
         p++;
     }
-    size_t n = (size_t)(p - s);
-    bool truncated = p >= end;
-    lx->p = truncated ? end : p + 1;
-    o->kind = PDF_STRING;
-    o->hex = 0;
-    pith_status st = pith_work(lx->doc, n / 16);
-    if (st != PITH_OK) return st;
-    if (simple) {
-        o->u.s = s;
-        o->n = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
-        return truncated ? PITH_E_TRUNCATED : PITH_OK;
-    }
-    uint8_t *d = pith_arena_alloc(lx->arena, n);
-    if (!d) return pith_alloc_failed(lx->doc, n);
+    *simple = plain;
+    return p;
+}
+
+/* The bytes of literal string s[0..n) (its raw text) after escapes and line ends, into d
+ * (room for n bytes: the result is never longer). Returns the length. */
+static size_t string_unescape(const uint8_t *s, size_t n, uint8_t *d)
+{
     size_t k = 0;
     for (size_t i = 0; i < n;) {
         uint8_t c = s[i++];
@@ -260,24 +254,42 @@ static pith_status lex_string(pdf_lex *lx, pdf_obj *o)
             }
         }
     }
+    return k;
+}
+
+/* A literal string after its '(' (§7.3.4.2). Balanced parentheses nest; escapes \n \r \t \b
+ * \f \( \) \\ \ddd; a backslash before an end of line continues the line; an unescaped
+ * CR or CR LF reads as LF. Without any of those it points into the input. Returns TRUNCATED
+ * when the input ends first (the string holds what was read). */
+static pith_status lex_string(pdf_lex *lx, pdf_obj *o)
+{
+    const uint8_t *s = lx->p, *end = lx->end;
+    bool simple;
+    const uint8_t *p = string_end(s, end, &simple);
+    size_t n = (size_t)(p - s);
+    bool truncated = p >= end;
+    lx->p = truncated ? end : p + 1;
+    o->kind = PDF_STRING;
+    o->hex = 0;
+    pith_status st = pith_work(lx->doc, n / 16);
+    if (st != PITH_OK) return st;
+    if (simple) {
+        o->u.s = s;
+        o->n = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+        return truncated ? PITH_E_TRUNCATED : PITH_OK;
+    }
+    uint8_t *d = pith_arena_alloc(lx->arena, n);
+    if (!d) return pith_alloc_failed(lx->doc, n);
+    size_t k = string_unescape(s, n, d);
     o->u.s = d;
     o->n = k > UINT32_MAX ? UINT32_MAX : (uint32_t)k;
     return truncated ? PITH_E_TRUNCATED : PITH_OK;
 }
 
-/* A hex string after its '<' (§7.3.4.3): whitespace and junk skipped, an odd final digit
- * followed by 0. */
-static pith_status lex_hex(pdf_lex *lx, pdf_obj *o)
+/* The bytes of hex string s[0..n) (its raw text, without '<' '>') into d (room for n / 2 + 1
+ * bytes): whitespace and junk skipped, an odd final digit followed by 0. Returns the length. */
+static size_t hex_decode(const uint8_t *s, size_t n, uint8_t *d)
 {
-    const uint8_t *s = lx->p, *p = s, *end = lx->end;
-    while (p < end && *p != '>') p++;
-    size_t n = (size_t)(p - s);
-    bool truncated = p >= end;
-    lx->p = truncated ? end : p + 1;
-    pith_status st = pith_work(lx->doc, n / 16);
-    if (st != PITH_OK) return st;
-    uint8_t *d = pith_arena_alloc(lx->arena, n / 2 + 1);
-    if (!d) return pith_alloc_failed(lx->doc, n / 2 + 1);
     size_t k = 0;
     int hi = -1;
     for (size_t i = 0; i < n; i++) {
@@ -291,6 +303,22 @@ static pith_status lex_hex(pdf_lex *lx, pdf_obj *o)
         }
     }
     if (hi >= 0) d[k++] = (uint8_t)(hi << 4);
+    return k;
+}
+
+/* A hex string after its '<' (§7.3.4.3). */
+static pith_status lex_hex(pdf_lex *lx, pdf_obj *o)
+{
+    const uint8_t *s = lx->p, *p = s, *end = lx->end;
+    while (p < end && *p != '>') p++;
+    size_t n = (size_t)(p - s);
+    bool truncated = p >= end;
+    lx->p = truncated ? end : p + 1;
+    pith_status st = pith_work(lx->doc, n / 16);
+    if (st != PITH_OK) return st;
+    uint8_t *d = pith_arena_alloc(lx->arena, n / 2 + 1);
+    if (!d) return pith_alloc_failed(lx->doc, n / 2 + 1);
+    size_t k = hex_decode(s, n, d);
     o->kind = PDF_STRING;
     o->hex = 1;
     o->u.s = d;
@@ -704,4 +732,125 @@ static pith_status parse(pdf_lex *lx, pdf_obj *out, bool ops, pith_arena *tmp, t
         }
         return PITH_OK;
     }
+}
+
+/* MARK: - TJ arrays */
+
+/* Most text is shown by "[(a) -20 <0102> ...] TJ", often one or two glyphs a string (kerned
+ * text from Word and pdfTeX; bench/gen's 200-page file is nothing else). As a generic array
+ * every token was a pdf_obj written twice (item stack, then the array's copy) and every hex
+ * string an arena allocation, more than showing the glyphs cost (wasm profile). This reads the
+ * array flat instead, only when the general path would read it the same way and TJ would use
+ * all of it: numbers, hex and literal strings, whitespace and comments, then "]" and the
+ * operator TJ. Anything else returns false with lx untouched and nothing charged, and
+ * pdf_parse reads it as before: a nested container, a name, a keyword or junk in the array, an
+ * unterminated string or array, another operator after it, more items or string bytes than
+ * tj holds. Entry assumption: lx->p is at the '['. */
+bool pdf_lex_tj(pdf_lex *lx, pdf_tj *tj)
+{
+    /* the position and the count live in locals, written back once at the end */
+    const uint8_t *start = lx->p, *p = start + 1, *end = lx->end;
+    uint64_t work = 2; /* the tokens '[' and ']' */
+    size_t used = 0;
+    uint32_t n = 0;
+    for (;;) {
+        /* items mostly follow each other with no space between */
+        if (p < end && (char_class[*p] == 1 || *p == '%')) {
+            lx->p = p;
+            pdf_lex_skip_ws(lx);
+            p = lx->p;
+        }
+        if (p >= end) goto fail; /* unterminated: the general path's TRUNCATED */
+        uint8_t c = *p;
+        if (c == ']') {
+            p++;
+            break;
+        }
+        if (n == tj->cap) goto fail;
+        pdf_tj_item *it = &tj->items[n];
+        if (c == '(') {
+            bool simple;
+            const uint8_t *s = p + 1, *q = string_end(s, end, &simple);
+            size_t sn = (size_t)(q - s);
+            if (q >= end || sn > UINT32_MAX) goto fail;
+            if (simple) {
+                it->s = s;
+                it->n = (uint32_t)sn;
+            } else {
+                if (sn > tj->cap_bytes - used) goto fail;
+                size_t k = string_unescape(s, sn, tj->bytes + used);
+                it->s = tj->bytes + used;
+                it->n = (uint32_t)k;
+                used += k;
+            }
+            work += sn / 16;
+            p = q + 1;
+        } else if (c == '<') {
+            /* hex_decode's reading, done while looking for the '>' */
+            const uint8_t *s = p + 1, *q = s;
+            uint8_t *d = tj->bytes;
+            size_t k = used, cap = tj->cap_bytes;
+            int hi = -1;
+            if (q < end && *q == '<') goto fail; /* a dictionary */
+            for (; q < end && *q != '>'; q++) {
+                int v = hexval(*q);
+                if (v < 0) continue;
+                if (hi < 0) {
+                    hi = v;
+                    continue;
+                }
+                if (k == cap) goto fail;
+                d[k++] = (uint8_t)(hi << 4 | v);
+                hi = -1;
+            }
+            if (q >= end) goto fail;
+            if (hi >= 0) {
+                if (k == cap) goto fail;
+                d[k++] = (uint8_t)(hi << 4);
+            }
+            it->s = d + used;
+            it->n = (uint32_t)(k - used);
+            used = k;
+            work += (size_t)(q - s) / 16;
+            p = q + 1;
+        } else if ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.') {
+            /* TJ numbers are mostly short integers ("-12"): read here when lex_number would
+             * read the same (at most one '-', up to 9 digits, no number character after) */
+            const uint8_t *q = p + (c == '-');
+            int64_t v = 0;
+            uint32_t k = 0;
+            for (; k < 9 && q < end && *q >= '0' && *q <= '9'; k++, q++)
+                v = v * 10 + (*q - '0');
+            it->s = NULL;
+            it->n = 0;
+            if (k && (q >= end || !((*q >= '0' && *q <= '9') || *q == '.' || *q == '-' ||
+                                    *q == '+'))) {
+                it->num = (double)(c == '-' ? -v : v);
+                p = q;
+            } else {
+                pdf_obj o;
+                lx->p = p;
+                lex_number(lx, &o);
+                p = lx->p;
+                it->num = o.kind == PDF_INT ? (double)o.u.i : o.u.r; /* as pdf_num */
+            }
+        } else {
+            goto fail;
+        }
+        work++;
+        n++;
+    }
+    lx->p = p;
+    pdf_lex_skip_ws(lx);
+    if (left(lx) < 2 || lx->p[0] != 'T' || lx->p[1] != 'J' ||
+        (left(lx) > 2 && is_regular(lx->p[2])))
+        goto fail;
+    lx->p += 2;
+    tj->n = n;
+    tj->work = work + 1; /* the token TJ */
+    return true;
+fail:
+    lx->p = start;
+    tj->n = 0;
+    return false;
 }

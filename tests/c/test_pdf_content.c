@@ -396,6 +396,83 @@ Test(pdf_content, broken_annotations_skipped)
     doc_result_free(&r);
 }
 
+/* Issue 7: "[...] TJ" is read flat (pdf_lex_tj) when it holds only numbers and strings, by
+ * pdf_parse otherwise; both must show the same. */
+Test(pdf_content, tj_flat_and_general_arrays_show_alike)
+{
+    /* line 1 flat; line 2 has a name inside (general path), line 3 hex and escapes (flat) */
+    doc_result r = run_content("BT /F1 12 Tf 72 700 Td [(Sa)20(me)-600(text)] TJ ET "
+                               "BT /F1 12 Tf 72 686 Td [/X (Sa)20(me)-600(text)] TJ ET "
+                               "BT /F1 12 Tf 72 672 Td "
+                               "[<5361>20(\\155e)-600<74 65 78 74>] TJ ET");
+    EXPECT_TEXT(r, "Same text\nSame text\nSame text\n");
+    doc_result_free(&r);
+}
+
+Test(pdf_content, tj_edge_cases_empty_nested_and_huge_numbers)
+{
+    /* an empty array shows nothing; a nested array is not shown (TJ takes strings and
+     * numbers only: this one goes through pdf_parse); a huge adjustment moves "Gone" far to
+     * the left, a huge negative one "Far" far to the right, both off the media box: left out */
+    doc_result r = run_content("BT /F1 12 Tf 72 700 Td [] TJ [(One) [(Inner)] (Two)] TJ ET "
+                               "BT /F1 12 Tf 72 686 Td "
+                               "[(Three) 99999999999999999999999 (Gone)] TJ ET "
+                               "BT /F1 12 Tf 72 672 Td "
+                               "[(Four) -1234567890 (Far)] TJ ET");
+    EXPECT_TEXT(r, "OneTwo\nThree\nFour\n");
+    doc_result_free(&r);
+}
+
+Test(pdf_content, tj_unterminated_hex_string_at_the_end)
+{
+    /* the hex string runs to the end of the stream: the array never reaches a TJ, so only
+     * what came before shows, and the stream's end inside an object is a warning */
+    doc_result r = run_content("BT /F1 12 Tf 72 700 Td (Kept) Tj ET "
+                               "BT /F1 12 Tf 72 686 Td [(Not)-600<41424");
+    EXPECT_TEXT(r, "Kept\n");
+    cr_expect(strstr(r.warnings.p, "stream ends inside an object") != NULL, "warnings: %s",
+              r.warnings.p);
+    doc_result_free(&r);
+    /* the same cut after a complete array: no TJ either */
+    r = run_content("BT /F1 12 Tf 72 700 Td (Kept) Tj ET "
+                    "BT /F1 12 Tf 72 686 Td [(Not)-600<41>]");
+    EXPECT_TEXT(r, "Kept\n");
+    doc_result_free(&r);
+}
+
+/* The work a page of 20000 TJ arrays draws, each "[(ab)1(cd)" + last + "]TJ". */
+static doc_result run_many_tj(const char *last)
+{
+    buf c = {0};
+    buf_str(&c, "BT /F1 12 Tf 72 700 Td ");
+    for (int i = 0; i < 20000; i++) {
+        buf_str(&c, "[(ab)1(cd)");
+        buf_str(&c, last);
+        buf_str(&c, "]TJ ");
+    }
+    buf_str(&c, "ET");
+    doc_result r = run_pdf_full(c.p, c.n, NULL, NULL, NULL, 0, PITH_OUT_TEXT);
+    free(c.p);
+    return r;
+}
+
+/* A last item /N sends each array through pdf_parse, a last item 00 leaves it flat (the same
+ * length: the stream draws work by its bytes too). TJ skips the name and moves by nothing for
+ * the 0, so both show the same and must draw the same work (one unit per token, one per
+ * operator, one per byte shown, and the layout's). */
+Test(pdf_content, tj_flat_arrays_draw_work_like_parsed_ones)
+{
+    doc_result general = run_many_tj("/N"), flat = run_many_tj("00");
+    cr_assert_eq(general.next_st, PITH_OK, "%s", general.err);
+    cr_assert_eq(flat.next_st, PITH_OK, "%s", flat.err);
+    cr_expect_str_eq(flat.text.p, general.text.p);
+    cr_expect_eq(flat.stats.work, general.stats.work, "flat %llu, general %llu",
+                 (unsigned long long)flat.stats.work, (unsigned long long)general.stats.work);
+    cr_expect_gt(flat.stats.work, 20000 * 7, "%llu", (unsigned long long)flat.stats.work);
+    doc_result_free(&general);
+    doc_result_free(&flat);
+}
+
 /* MARK: - Damaged streams and pages */
 
 Test(pdf_content, truncated_stream_keeps_what_was_read)

@@ -436,3 +436,238 @@ Test(pdf_lex_hostile, a_large_array_grows_in_the_arena)
     free(b.p);
     close_doc(doc);
 }
+
+/* MARK: - TJ arrays read flat (pdf_lex_tj, issue 7: the content interpreter's fast path) */
+
+/* What pdf_lex_tj gave for a source, and what the general path (pdf_parse of the array, then
+ * of the operator) gave for the same source in another document: the two must agree on every
+ * item, on where the lexer stops and on the work drawn. */
+typedef struct tj_run {
+    bool flat;
+    pdf_tj tj;
+    pdf_tj_item items[64];
+    uint8_t bytes[256];
+    size_t end_flat, end_general;
+    uint64_t work_general;
+    pdf_obj arr, op;
+    pith_status st_arr, st_op;
+} tj_run;
+
+static void tj_read(tj_run *r, const char *s, uint32_t cap, size_t cap_bytes)
+{
+    size_t n = strlen(s);
+    memset(r, 0, sizeof *r);
+    r->tj.items = r->items;
+    r->tj.cap = cap;
+    r->tj.bytes = r->bytes;
+    r->tj.cap_bytes = cap_bytes;
+    pith_doc *doc = open_doc();
+    pdf_lex lx;
+    pdf_lex_init(&lx, doc, pith_doc_arena(doc), (const uint8_t *)s, n, 0);
+    uint64_t w0 = pith_ctx_stats(g_ctx).work;
+    r->flat = pdf_lex_tj(&lx, &r->tj);
+    cr_assert_eq(pith_ctx_stats(g_ctx).work, w0, "pdf_lex_tj draws no work itself");
+    r->end_flat = (size_t)(lx.p - lx.base);
+    close_doc(doc);
+    /* the general path, in a document of its own */
+    doc = open_doc();
+    pdf_lex_init(&lx, doc, pith_doc_arena(doc), (const uint8_t *)s, n, 0);
+    w0 = pith_ctx_stats(g_ctx).work;
+    r->st_arr = pdf_parse(&lx, &r->arr, true);
+    r->st_op = pdf_parse(&lx, &r->op, true);
+    r->work_general = pith_ctx_stats(g_ctx).work - w0;
+    r->end_general = (size_t)(lx.p - lx.base);
+    /* the array's items live in the document arena, gone at close: compare them here */
+    if (r->flat) {
+        cr_assert_eq(r->st_arr, PITH_OK);
+        cr_assert_eq(r->arr.kind, PDF_ARRAY);
+        cr_assert_eq(r->op.kind, PDF_OP);
+        cr_assert(r->op.n == 2 && memcmp(r->op.u.s, "TJ", 2) == 0);
+        cr_assert_eq(r->tj.n, r->arr.n, "items: flat %u, general %u", r->tj.n, r->arr.n);
+        for (uint32_t i = 0; i < r->tj.n; i++) {
+            const pdf_obj *g = &r->arr.u.items[i];
+            const pdf_tj_item *f = &r->tj.items[i];
+            if (g->kind == PDF_STRING) {
+                cr_assert(f->s != NULL, "item %u: a string in the general path", i);
+                cr_assert(f->n == g->n && memcmp(f->s, g->u.s, g->n) == 0, "item %u bytes", i);
+            } else {
+                cr_assert(g->kind == PDF_INT || g->kind == PDF_REAL, "item %u kind %d", i,
+                          g->kind);
+                cr_assert(f->s == NULL, "item %u: a number in the general path", i);
+                double want = pdf_num(g, 0);
+                cr_assert(memcmp(&f->num, &want, sizeof want) == 0, "item %u: %.17g vs %.17g",
+                          i, f->num, want);
+            }
+        }
+        cr_assert_eq(r->tj.work, r->work_general, "work: flat %llu, general %llu",
+                     (unsigned long long)r->tj.work, (unsigned long long)r->work_general);
+        cr_assert_eq(r->end_flat, r->end_general);
+    } else {
+        cr_assert_eq(r->end_flat, 0, "a refusal leaves the lexer where it was");
+    }
+    close_doc(doc);
+}
+
+Test(pdf_lex_tj, reads_what_pdf_parse_reads)
+{
+    static const char *const srcs[] = {
+        "[(Hel)10(lo)-600(World)] TJ",
+        "[<01>1<02>-1<0304>3<0A0b 0c>-2]TJ",
+        "[ ( a ) % a comment\n -250.5 <48 65 6C 6C 6F> ]\n%c\nTJ ",
+        "[(a\\(b\\)\\101\\r\\n\\\\\\q\\\r\nc) (x\r\ny) (\\0533)] TJ",
+        "[(nested (parens) kept)(\\))] TJ",
+        "[<> () <7>] TJ",
+        "[.5 -.5 +3 --4 - . 4. 1.5.5 5-6 -0 007 0.0000001] TJ",
+    };
+    for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++) {
+        tj_run r;
+        tj_read(&r, srcs[i], 64, 256);
+        cr_expect(r.flat, "not read flat: %s", srcs[i]);
+    }
+}
+
+Test(pdf_lex_tj, empty_array)
+{
+    tj_run r;
+    tj_read(&r, "[]TJ", 64, 256);
+    cr_assert(r.flat);
+    cr_assert_eq(r.tj.n, 0);
+    cr_assert_eq(r.tj.work, 3); /* '[' ']' TJ */
+    tj_read(&r, "[ ] TJ", 64, 256);
+    cr_assert(r.flat);
+}
+
+Test(pdf_lex_tj, huge_numbers_as_pdf_parse)
+{
+    /* past 2^62 an integer becomes a real; 10+ digits leave the short-integer reading */
+    tj_run r;
+    tj_read(&r,
+            "[99999999999999999999999999 -9223372036854775808 4611686018427387904 "
+            "1234567890 -123456789 999999999 12345678901234567890.123456789012345678]TJ",
+            64, 256);
+    cr_assert(r.flat);
+    cr_assert_eq(r.tj.n, 7);
+    cr_assert_eq(r.tj.items[4].num, -123456789.0);
+}
+
+Test(pdf_lex_tj_hostile, nested_array_goes_to_the_general_path)
+{
+    tj_run r;
+    tj_read(&r, "[(a) [1 (b)] (c)] TJ", 64, 256);
+    cr_assert(!r.flat);
+    tj_read(&r, "[(a) <</K 1>> (c)] TJ", 64, 256);
+    cr_assert(!r.flat);
+}
+
+Test(pdf_lex_tj_hostile, unterminated_strings_and_arrays_go_to_the_general_path)
+{
+    static const char *const srcs[] = {
+        "[<0102 (a)] TJ", /* the hex string runs to the end of the input */
+        "[<0102",
+        "[(a) (unfinished] TJ",
+        "[(a) 1",
+        "[(a\\",
+        "[",
+        "[(a)]",
+        "[(a)] T",
+    };
+    for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++) {
+        tj_run r;
+        tj_read(&r, srcs[i], 64, 256);
+        cr_expect(!r.flat, "read flat: %s", srcs[i]);
+    }
+}
+
+Test(pdf_lex_tj_hostile, other_items_and_operators_go_to_the_general_path)
+{
+    static const char *const srcs[] = {
+        "[3 2] 0 d",          /* a dash array */
+        "[(a)] Tj",
+        "[(a)] TJx",
+        "[(a) /Name] TJ",
+        "[(a) true] TJ",
+        "[(a) Tw] TJ",        /* a keyword inside: kept as an item by pdf_parse */
+        "[(a) 5abc] TJ",
+        "[(a) ) (b)] TJ",     /* junk */
+        "[(a) > (b)] TJ",
+        "[(a) { (b)] TJ",
+    };
+    for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++) {
+        tj_run r;
+        tj_read(&r, srcs[i], 64, 256);
+        cr_expect(!r.flat, "read flat: %s", srcs[i]);
+    }
+}
+
+Test(pdf_lex_tj_hostile, more_than_the_room_goes_to_the_general_path)
+{
+    tj_run r;
+    tj_read(&r, "[1 2 3 4] TJ", 4, 256);
+    cr_assert(r.flat);
+    tj_read(&r, "[1 2 3 4 5] TJ", 4, 256);
+    cr_assert(!r.flat);
+    /* decoded bytes: hex strings and escaped literals take room, plain literals none */
+    tj_read(&r, "[<01020304>] TJ", 64, 4);
+    cr_assert(r.flat);
+    tj_read(&r, "[<0102030405>] TJ", 64, 4);
+    cr_assert(!r.flat);
+    tj_read(&r, "[<0102> <03040>] TJ", 64, 4);
+    cr_assert(!r.flat);
+    tj_read(&r, "[(a\\nbcd)] TJ", 64, 4);
+    cr_assert(!r.flat);
+    tj_read(&r, "[(abcdefgh)] TJ", 64, 4);
+    cr_assert(r.flat);
+}
+
+/* Arrays made of the tokens and characters that matter to the lexer, in a fixed pseudo-random
+ * order (xorshift, seeded): whatever pdf_lex_tj takes must be what pdf_parse reads, to the
+ * byte, the number's bits, the stop and the work (tj_read checks); and every cut of a long
+ * array. */
+Test(pdf_lex_tj_hostile, random_and_cut_arrays_read_as_pdf_parse)
+{
+    static const char *const pieces[] = {
+        "(ab)", "<4142>", "-250", "12.5", " ", "\n", "% c\n", "(a\\(b)", "<4 1>", "()", "<>",
+        "-", ".", "+3", "--4", "007", "1.5.5", "5-6", "(x\r\ny)", "(\\101\\12)", "(n(e)st)",
+        "99999999999999999999", "(", ")", "<", ">", "[", "]", "/N", "T", "J", "\\", "%", "\r",
+        "<<", "a", "e",
+    };
+    uint32_t x = 0x9e3779b9u, flat = 0;
+    char src[256];
+    for (int round = 0; round < 3000; round++) {
+        size_t n = 1;
+        src[0] = '[';
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        uint32_t len = 1 + x % 12;
+        for (uint32_t i = 0; i < len; i++) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            /* the first 22 pieces are well formed: taken three times in four */
+            uint32_t k = (x >> 8) % 4 ? x % 22 : x % (sizeof pieces / sizeof pieces[0]);
+            size_t m = strlen(pieces[k]);
+            memcpy(src + n, pieces[k], m);
+            n += m;
+        }
+        /* most of them closed as a TJ would be, so that many are taken */
+        if (x & 3) {
+            memcpy(src + n, "]TJ", 3);
+            n += 3;
+        }
+        src[n] = '\0';
+        tj_run r;
+        tj_read(&r, src, 64, 256);
+        flat += r.flat;
+    }
+    cr_expect_gt(flat, 500, "only %u of the arrays read flat", flat);
+    const char *whole = "[(Tr\\(a\\)\\101y)-250.5 <48 65 6C 6C 6F2>12 % c\n(x\r\ny)] TJ";
+    for (size_t cut = 1; cut <= strlen(whole); cut++) {
+        char part[80];
+        memcpy(part, whole, cut);
+        part[cut] = '\0';
+        tj_run r;
+        tj_read(&r, part, 64, 256);
+        cr_expect_eq(r.flat, cut == strlen(whole), "cut %zu: %s", cut, part);
+    }
+}
