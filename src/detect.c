@@ -133,68 +133,72 @@ static size_t find(const uint8_t *s, size_t n, size_t from, const char *lit)
 
 /* MARK: - Hint (Private) */
 
-typedef struct name_fmt {
-    const char *name;
+/* Hint words that name a format: the MIME types other than the one format_mimes gives it,
+ * then the file extensions, '|' between words. One string per format instead of a pointer per
+ * word; MIME types are first looked up in format_mimes, whose strings are kept anyway. */
+typedef struct hint_words {
+    const char *words;
     pith_format f;
-} name_fmt;
+} hint_words;
 
-static const name_fmt hint_mimes[] = {
-    {"text/plain", PITH_FMT_TEXT},
-    {"text/html", PITH_FMT_HTML},
+static const hint_words hint_mimes[] = {
     {"application/xhtml+xml", PITH_FMT_HTML},
-    {"text/markdown", PITH_FMT_MARKDOWN},
     {"text/x-markdown", PITH_FMT_MARKDOWN},
-    {"text/csv", PITH_FMT_CSV},
-    {"application/csv", PITH_FMT_CSV},
-    {"text/tab-separated-values", PITH_FMT_CSV},
-    {"application/json", PITH_FMT_JSON},
+    {"application/csv|text/tab-separated-values", PITH_FMT_CSV},
     {"text/json", PITH_FMT_JSON},
-    {"application/xml", PITH_FMT_XML},
     {"text/xml", PITH_FMT_XML},
-    {"message/rfc822", PITH_FMT_EML},
-    {"application/rtf", PITH_FMT_RTF},
     {"text/rtf", PITH_FMT_RTF},
-    {"application/pdf", PITH_FMT_PDF},
-    {"application/epub+zip", PITH_FMT_EPUB},
-    {"application/zip", PITH_FMT_ZIP},
-    {"application/msword", PITH_FMT_DOC},
-    {"application/vnd.ms-excel", PITH_FMT_XLS},
-    {"application/vnd.ms-powerpoint", PITH_FMT_PPT},
-    {"application/vnd.ms-outlook", PITH_FMT_MSG},
-    {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", PITH_FMT_DOCX},
-    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", PITH_FMT_XLSX},
-    {"application/vnd.openxmlformats-officedocument.presentationml.presentation", PITH_FMT_PPTX},
-    {"application/vnd.oasis.opendocument.text", PITH_FMT_ODT},
-    {"application/vnd.oasis.opendocument.spreadsheet", PITH_FMT_ODS},
-    {"application/vnd.oasis.opendocument.presentation", PITH_FMT_ODP},
 };
 
-static const name_fmt hint_exts[] = {
-    {"txt", PITH_FMT_TEXT},       {"text", PITH_FMT_TEXT},      {"md", PITH_FMT_MARKDOWN},
-    {"markdown", PITH_FMT_MARKDOWN}, {"mdown", PITH_FMT_MARKDOWN}, {"mkd", PITH_FMT_MARKDOWN},
-    {"mkdn", PITH_FMT_MARKDOWN},  {"mdwn", PITH_FMT_MARKDOWN},  {"csv", PITH_FMT_CSV},
-    {"tsv", PITH_FMT_CSV},        {"tab", PITH_FMT_CSV},        {"json", PITH_FMT_JSON},
-    {"geojson", PITH_FMT_JSON},   {"xml", PITH_FMT_XML},        {"xsd", PITH_FMT_XML},
-    {"xsl", PITH_FMT_XML},        {"xslt", PITH_FMT_XML},       {"rss", PITH_FMT_XML},
-    {"atom", PITH_FMT_XML},       {"svg", PITH_FMT_XML},        {"html", PITH_FMT_HTML},
-    {"htm", PITH_FMT_HTML},       {"xhtml", PITH_FMT_HTML},     {"xht", PITH_FMT_HTML},
-    {"shtml", PITH_FMT_HTML},     {"eml", PITH_FMT_EML},        {"rtf", PITH_FMT_RTF},
-    {"pdf", PITH_FMT_PDF},        {"docx", PITH_FMT_DOCX},      {"docm", PITH_FMT_DOCX},
-    {"dotx", PITH_FMT_DOCX},      {"dotm", PITH_FMT_DOCX},      {"xlsx", PITH_FMT_XLSX},
-    {"xlsm", PITH_FMT_XLSX},      {"xltx", PITH_FMT_XLSX},      {"xltm", PITH_FMT_XLSX},
-    {"xlsb", PITH_FMT_XLSX},      {"pptx", PITH_FMT_PPTX},      {"pptm", PITH_FMT_PPTX},
-    {"potx", PITH_FMT_PPTX},      {"ppsx", PITH_FMT_PPTX},      {"odt", PITH_FMT_ODT},
-    {"ott", PITH_FMT_ODT},        {"ods", PITH_FMT_ODS},        {"ots", PITH_FMT_ODS},
-    {"odp", PITH_FMT_ODP},        {"otp", PITH_FMT_ODP},        {"epub", PITH_FMT_EPUB},
-    {"doc", PITH_FMT_DOC},        {"dot", PITH_FMT_DOC},        {"xls", PITH_FMT_XLS},
-    {"xlt", PITH_FMT_XLS},        {"ppt", PITH_FMT_PPT},        {"pps", PITH_FMT_PPT},
-    {"pot", PITH_FMT_PPT},        {"msg", PITH_FMT_MSG},        {"zip", PITH_FMT_ZIP},
+static const hint_words hint_exts[] = {
+    {"txt|text", PITH_FMT_TEXT},
+    {"html|htm|xhtml|xht|shtml", PITH_FMT_HTML},
+    {"md|markdown|mdown|mkd|mkdn|mdwn", PITH_FMT_MARKDOWN},
+    {"csv|tsv|tab", PITH_FMT_CSV},
+    {"json|geojson", PITH_FMT_JSON},
+    {"xml|xsd|xsl|xslt|rss|atom|svg", PITH_FMT_XML},
+    {"eml", PITH_FMT_EML},
+    {"rtf", PITH_FMT_RTF},
+    {"pdf", PITH_FMT_PDF},
+    {"docx|docm|dotx|dotm", PITH_FMT_DOCX},
+    {"xlsx|xlsm|xltx|xltm|xlsb", PITH_FMT_XLSX},
+    {"pptx|pptm|potx|ppsx", PITH_FMT_PPTX},
+    {"odt|ott", PITH_FMT_ODT},
+    {"ods|ots", PITH_FMT_ODS},
+    {"odp|otp", PITH_FMT_ODP},
+    {"epub", PITH_FMT_EPUB},
+    {"doc|dot", PITH_FMT_DOC},
+    {"xls|xlt", PITH_FMT_XLS},
+    {"ppt|pps|pot", PITH_FMT_PPT},
+    {"msg", PITH_FMT_MSG},
+    {"zip", PITH_FMT_ZIP},
 };
 
-static pith_format lookup(const name_fmt *t, size_t n, const uint8_t *s, size_t len)
+/* Index of the word of `words` ('|' between words) that s[0..n) equals, ASCII
+ * case-insensitively; -1 if none does. One pass: i is how much of s the current word has
+ * matched so far, SIZE_MAX once it cannot match. */
+static int word_index(const char *words, const uint8_t *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (ieq(s, len, t[i].name)) return t[i].f;
+    size_t i = 0;
+    for (int k = 0;; words++) {
+        uint8_t c = (uint8_t)*words;
+        if (c == '|' || c == 0) {
+            if (i == n) return k;
+            if (c == 0) return -1;
+            k++;
+            i = 0;
+        } else if (i < n && lower(s[i]) == lower(c)) {
+            i++;
+        } else {
+            i = SIZE_MAX;
+        }
+    }
+}
+
+static pith_format lookup(const hint_words *t, size_t count, const uint8_t *s, size_t len)
+{
+    for (size_t i = 0; i < count; i++)
+        if (word_index(t[i].words, s, len) >= 0) return t[i].f;
     return PITH_FMT_UNKNOWN;
 }
 
@@ -210,6 +214,9 @@ static pith_format hint_format(const char *hint, size_t n)
     size_t mlen = 0; /* the MIME type without ";charset=..." */
     while (mlen < n && s[mlen] != ';') mlen++;
     while (mlen > 0 && is_ws(s[mlen - 1])) mlen--;
+    /* format_mimes names "application/octet-stream" first for PITH_FMT_UNKNOWN: no format */
+    for (int f = 0; f < PITH_FMT_COUNT; f++)
+        if (ieq(s, mlen, format_mimes[f])) return (pith_format)f;
     pith_format f = lookup(hint_mimes, sizeof hint_mimes / sizeof hint_mimes[0], s, mlen);
     if (f != PITH_FMT_UNKNOWN) return f;
     /* RFC 6839 structured syntax suffixes: application/ld+json, image/svg+xml, ... */
@@ -238,45 +245,56 @@ static bool is_text_format(pith_format f)
 
 /* MARK: - Signatures (Private) */
 
+/* Does d[0..n) start with one of the signatures of `list` (each a length byte and the bytes,
+ * the list ended by a zero length)? */
+static bool sig_list(const char *list, const uint8_t *d, size_t n)
+{
+    for (size_t m; (m = (uint8_t)*list) != 0; list += 1 + m)
+        if (starts(d, n, list + 1, m)) return true;
+    return false;
+}
+
 /* Formats told by their first bytes; PITH_FMT_UNKNOWN when none matches. */
 static pith_format sniff_magic(const uint8_t *d, size_t n, pith_format hint)
 {
     static const uint8_t ole2[8] = {0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1};
     static const uint8_t png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    static const struct { const char *sig; uint8_t len; pith_format f; } fixed[] = {
-        {"%PDF-", 5, PITH_FMT_PDF},
-        {"{\\rtf", 5, PITH_FMT_RTF},
-        {"\xff\xd8\xff", 3, PITH_FMT_IMAGE},             /* JPEG SOI + marker */
-        {"GIF87a", 6, PITH_FMT_IMAGE},
-        {"GIF89a", 6, PITH_FMT_IMAGE},
-        {"II*\0", 4, PITH_FMT_IMAGE},                    /* TIFF little-endian */
-        {"MM\0*", 4, PITH_FMT_IMAGE},                    /* TIFF big-endian */
-        {"\x1f\x8b", 2, PITH_FMT_BINARY},                /* gzip */
-        {"\x1f\x9d", 2, PITH_FMT_BINARY},                /* compress */
-        {"7z\xbc\xaf\x27\x1c", 6, PITH_FMT_BINARY},
-        {"Rar!\x1a\x07", 6, PITH_FMT_BINARY},
-        {"\xfd" "7zXZ\0", 6, PITH_FMT_BINARY},           /* xz */
-        {"\x28\xb5\x2f\xfd", 4, PITH_FMT_BINARY},        /* zstd */
-        {"MSCF\0\0\0\0", 8, PITH_FMT_BINARY},            /* cabinet */
-        {"\x7f" "ELF", 4, PITH_FMT_BINARY},
-        {"\0asm", 4, PITH_FMT_BINARY},                   /* WebAssembly */
-        {"\xca\xfe\xba\xbe", 4, PITH_FMT_BINARY},        /* Java class / Mach-O fat */
-        {"\xcf\xfa\xed\xfe", 4, PITH_FMT_BINARY},        /* Mach-O 64 */
-        {"\xce\xfa\xed\xfe", 4, PITH_FMT_BINARY},        /* Mach-O 32 */
-        {"SQLite format 3\0", 16, PITH_FMT_BINARY},
-        {"OggS\0", 5, PITH_FMT_BINARY},
-        {"fLaC", 4, PITH_FMT_BINARY},
-        {"wOFF", 4, PITH_FMT_BINARY},
-        {"wOF2", 4, PITH_FMT_BINARY},
-    };
+    /* Signatures of one length byte (octal) and the bytes: one string instead of a
+     * pointer, a length and a format per entry. */
+    static const char images[] =
+        "\3\xff\xd8\xff"              /* JPEG SOI + marker */
+        "\6GIF87a"
+        "\6GIF89a"
+        "\4II*\0"                     /* TIFF little-endian */
+        "\4MM\0*";                    /* TIFF big-endian */
+    static const char binaries[] =
+        "\2\x1f\x8b"                  /* gzip */
+        "\2\x1f\x9d"                  /* compress */
+        "\6" "7z\xbc\xaf\x27\x1c"
+        "\6Rar!\x1a\x07"
+        "\6\xfd" "7zXZ\0"             /* xz */
+        "\4\x28\xb5\x2f\xfd"          /* zstd */
+        "\10MSCF\0\0\0\0"             /* cabinet */
+        "\4\x7f" "ELF"
+        "\4\0asm"                     /* WebAssembly */
+        "\4\xca\xfe\xba\xbe"          /* Java class / Mach-O fat */
+        "\4\xcf\xfa\xed\xfe"          /* Mach-O 64 */
+        "\4\xce\xfa\xed\xfe"          /* Mach-O 32 */
+        "\20SQLite format 3\0"
+        "\5OggS\0"
+        "\4fLaC"
+        "\4wOFF"
+        "\4wOF2";
 
     if (n >= 4 && d[0] == 'P' && d[1] == 'K' &&
         ((d[2] == 3 && d[3] == 4) || (d[2] == 5 && d[3] == 6)))
         return pith_sniff_zip_format(d, n, hint);
     if (starts(d, n, ole2, 8)) return pith_sniff_ole2_format(d, n);
     if (starts(d, n, png, 8)) return PITH_FMT_IMAGE;
-    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-        if (starts(d, n, fixed[i].sig, fixed[i].len)) return fixed[i].f;
+    if (starts(d, n, "%PDF-", 5)) return PITH_FMT_PDF;
+    if (starts(d, n, "{\\rtf", 5)) return PITH_FMT_RTF;
+    if (sig_list(images, d, n)) return PITH_FMT_IMAGE;
+    if (sig_list(binaries, d, n)) return PITH_FMT_BINARY;
     /* Signatures too short or too common to stand alone get a second check. */
     if (n >= 26 && d[0] == 'B' && d[1] == 'M' && !d[6] && !d[7] && !d[8] && !d[9])
         return PITH_FMT_IMAGE; /* BMP: "BM", size, four reserved zero bytes */
@@ -463,13 +481,11 @@ static bool xml_root_is_html(const uint8_t *s, size_t n)
  * MIME-Version or Received. X-* fields count only as fields. */
 static bool looks_mail(const uint8_t *s, size_t n)
 {
-    static const char *const known[] = {
-        /* the first five are the core fields */
-        "from", "date", "subject", "mime-version", "received",
-        "to", "cc", "bcc", "message-id", "return-path", "delivered-to", "reply-to",
-        "in-reply-to", "references", "sender", "content-type", "content-transfer-encoding",
-        "user-agent", "x-mailer",
-    };
+    /* the first five are the core fields */
+    static const char known[] = "from|date|subject|mime-version|received|"
+                                "to|cc|bcc|message-id|return-path|delivered-to|reply-to|"
+                                "in-reply-to|references|sender|content-type|"
+                                "content-transfer-encoding|user-agent|x-mailer";
     size_t i = 0;
     size_t need = 3;
     if (starts(s, n, "From ", 5)) {
@@ -499,11 +515,10 @@ static bool looks_mail(const uint8_t *s, size_t n)
                 return false;
             }
             fields++;
-            for (size_t j = 0; j < sizeof known / sizeof known[0]; j++) {
-                if (ieq(s + i, name_end - i, known[j])) {
-                    seen |= 1u << j;
-                    if (j < 5) core = true;
-                }
+            int j = word_index(known, s + i, name_end - i);
+            if (j >= 0) {
+                seen |= 1u << j;
+                if (j < 5) core = true;
             }
         }
         if (eol >= n) break;
@@ -630,14 +645,12 @@ static bool blank_line(const uint8_t *s, size_t from, size_t to)
 /* "# include <x>": C preprocessor lines may put a space after the '#'. */
 static bool cpp_directive(const uint8_t *s, size_t n)
 {
-    static const char *const words[] = {"include", "define", "undef", "if", "ifdef", "ifndef",
-                                        "elif", "else", "endif", "pragma", "error", "line"};
+    static const char words[] = "include|define|undef|if|ifdef|ifndef|elif|else|endif|pragma|"
+                                "error|line";
     size_t w = 0;
     while (w < n && s[w] >= 'a' && s[w] <= 'z') w++;
     if (w < n && s[w] != ' ' && s[w] != '\t' && s[w] != '\r' && s[w] != '(') return false;
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (ieq(s, w, words[i])) return true;
-    return false;
+    return word_index(words, s, w) >= 0;
 }
 
 /* Conservative: plain text that is not obviously Markdown stays text (a hint can still say

@@ -657,6 +657,63 @@ Test(detect, recognises_archives_and_executables_as_binary)
     expect_fmt(det(elf, sizeof elf, NULL), PITH_FMT_BINARY);
 }
 
+/* The signatures detect.c keeps packed (a length byte before each): each one, including those
+ * with NUL bytes inside and the last of its list, and a near miss that is text. */
+Test(detect, every_packed_signature)
+{
+    static const struct { const char *b; size_t n; pith_format f; } sigs[] = {
+        {"\x1f\x9d\x90", 3, PITH_FMT_BINARY},                   /* compress */
+        {"\x28\xb5\x2f\xfd\0", 5, PITH_FMT_BINARY},             /* zstd */
+        {"MSCF\0\0\0\0\1", 9, PITH_FMT_BINARY},                 /* cabinet */
+        {"\0asm\1\0\0\0", 8, PITH_FMT_BINARY},                  /* WebAssembly */
+        {"\xca\xfe\xba\xbe\0", 5, PITH_FMT_BINARY},             /* Java class */
+        {"\xcf\xfa\xed\xfe\7", 5, PITH_FMT_BINARY},             /* Mach-O 64 */
+        {"\xce\xfa\xed\xfe\7", 5, PITH_FMT_BINARY},             /* Mach-O 32 */
+        {"SQLite format 3\0\x10", 17, PITH_FMT_BINARY},
+        {"OggS\0\2", 6, PITH_FMT_BINARY},
+        {"fLaC\0", 5, PITH_FMT_BINARY},
+        {"wOFF\0\1", 6, PITH_FMT_BINARY},
+        {"wOF2\0\1", 6, PITH_FMT_BINARY},                       /* the last of its list */
+        {"\xff\xd8\xff\xdb", 4, PITH_FMT_IMAGE},                /* the first of its list */
+        {"MM\0*\0\0\0\x08", 8, PITH_FMT_IMAGE},                 /* the last of its list */
+        /* near misses: a signature cut short, or one byte off, is text */
+        {"SQLite format 3 is a file format", 32, PITH_FMT_TEXT},
+        {"wOF3 is no font", 15, PITH_FMT_TEXT},
+        {"fLa", 3, PITH_FMT_TEXT},
+    };
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        cr_expect_eq(det(sigs[i].b, sigs[i].n, NULL), sigs[i].f, "signature %zu: got %s", i,
+                     pith_format_name(det(sigs[i].b, sigs[i].n, NULL)));
+}
+
+/* Every word of the hint tables (the MIME aliases, then the extensions of each format) on text
+ * that content alone calls plain, ASCII case-insensitively, and words that only resemble one. */
+Test(detect, every_hint_word)
+{
+    static const struct { const char *hint; pith_format f; } hints[] = {
+        {"application/xhtml+xml", PITH_FMT_HTML}, {"TEXT/X-MARKDOWN", PITH_FMT_MARKDOWN},
+        {"application/csv", PITH_FMT_CSV}, {"text/tab-separated-values", PITH_FMT_CSV},
+        {"text/json", PITH_FMT_JSON}, {"text/xml", PITH_FMT_XML}, {"text/rtf", PITH_FMT_RTF},
+        {"application/xml", PITH_FMT_XML}, {"application/json; charset=utf-8", PITH_FMT_JSON},
+        {"a.text", PITH_FMT_TEXT}, {"a.shtml", PITH_FMT_HTML}, {"a.xht", PITH_FMT_HTML},
+        {"a.mdwn", PITH_FMT_MARKDOWN}, {"a.mkd", PITH_FMT_MARKDOWN}, {"a.tab", PITH_FMT_CSV},
+        {"a.svg", PITH_FMT_XML}, {"a.ATOM", PITH_FMT_XML}, {"a.xsd", PITH_FMT_XML},
+        {"a.eml", PITH_FMT_EML}, {"a.rtf", PITH_FMT_RTF},
+        /* a binary format's hint is ignored once the content says text */
+        {"a.dotm", PITH_FMT_TEXT}, {"a.xlsb", PITH_FMT_TEXT}, {"a.ppsx", PITH_FMT_TEXT},
+        {"application/vnd.ms-outlook", PITH_FMT_TEXT}, {"application/octet-stream", PITH_FMT_TEXT},
+        /* near misses name nothing */
+        {"a.mdx", PITH_FMT_TEXT}, {"a.htmlx", PITH_FMT_TEXT}, {"a.tx", PITH_FMT_TEXT},
+        {"a.m", PITH_FMT_TEXT}, {"md;charset=utf-8", PITH_FMT_TEXT}, {"text/", PITH_FMT_TEXT},
+        {"a.", PITH_FMT_TEXT}, {"|", PITH_FMT_TEXT}, {"md|csv", PITH_FMT_TEXT},
+        {"text/plain|txt", PITH_FMT_TEXT},
+    };
+    const char *s = "a,b,c\n1,2,3\n";
+    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
+        cr_expect_eq(det_str(s, hints[i].hint), hints[i].f, "hint \"%s\": got %s", hints[i].hint,
+                     pith_format_name(det_str(s, hints[i].hint)));
+}
+
 /* MARK: - Text formats */
 
 Test(detect, empty_input_is_an_empty_text_document)

@@ -372,6 +372,35 @@ Test(markdown, a_reference_may_come_after_its_use)
     result_free(&r);
 }
 
+/* Reference labels match after Unicode simple case folding (§4.7; md_inline.c fold_cp's
+ * ranges): the expected matches are Unicode's CaseFolding.txt (C and S, plus ß and ẞ to "ss"). */
+Test(markdown, labels_match_under_unicode_case_folding)
+{
+    /* examples 539 and 540 */
+    expect_events("[Толпой][Толпой] is a Russian word.\n\n[ТОЛПОЙ]: /url\n",
+                  "<p><a /url>Толпой</a> is a Russian word.</p>");
+    expect_events("[ẞ]\n\n[SS]: /url\n", "<p><a /url>ẞ</a></p>");
+    expect_events("[ΑΓΩ]: /url\n\n[αγω]\n", "<p><a /url>αγω</a></p>");
+    /* Latin Extended-A pairs by parity: Ā U+0100 folds to ā U+0101, not to ă U+0103 */
+    expect_events("[Ā]: /a\n\n[ā] [ă]\n", "<p><a /a>ā</a> [ă]</p>");
+    /* Ÿ U+0178 to ÿ U+00FF, long s U+017F to s, fullwidth Ａ U+FF21 to ａ U+FF41 */
+    expect_events("[ÿ ſ]: /y\n\n[Ÿ S]\n", "<p><a /y>Ÿ S</a></p>");
+    expect_events("[ＡＢ]: /f\n\n[ａｂ]\n", "<p><a /f>ａｂ</a></p>");
+}
+
+/* Delimiter runs next to non-ASCII punctuation (§6.2 flanking; md_inline.c cp_is_punct). */
+Test(markdown, flanking_sees_unicode_punctuation)
+{
+    /* U+201C/U+201D quotes are punctuation: '*' after a letter and before one cannot open */
+    expect_events("a*\u201cfoo\u201d*\n", "<p>a*\u201cfoo\u201d*</p>");
+    /* « U+00AB and » U+00BB are punctuation: '_' after « can open (it is not also
+     * right-flanking) and before » can close; '*' between a letter and « cannot open */
+    expect_events("\u00ab_foo_\u00bb\n", "<p>\u00ab{E}foo{}\u00bb</p>");
+    expect_events("a*\u00abfoo\u00bb*b\n", "<p>a*\u00abfoo\u00bb*b</p>");
+    /* ª U+00AA is a letter (Lo), not punctuation: '*' between letters opens and closes */
+    expect_events("a*\u00aa*b\n", "<p>a{E}\u00aa{}b</p>");
+}
+
 Test(markdown, entities_escapes_and_breaks)
 {
     /* examples 12, 25, 26, 633, 634 */
