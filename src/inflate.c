@@ -4,9 +4,10 @@
  * resumes, and most of it runs in a fast loop that checks no bounds. What makes it fast:
  *   - a 64-bit bit buffer refilled with one unaligned 8-byte load (at least 56 valid bits after
  *     each refill: one refill covers a whole length/distance pair, or three literals);
- *   - table-driven Huffman decoding: an 11-bit main table for literal/lengths and an 8-bit one
- *     for distances, with subtables for longer codes; an entry holds the decoded value, the
- *     bits to consume (code + extra bits) and flags, so a symbol is one lookup and a shift;
+ *   - table-driven Huffman decoding: a main table of up to 11 bits for literal/lengths and up
+ *     to 8 for distances (as many as the longest code needs), with subtables for longer codes;
+ *     an entry holds the decoded value, the bits to consume (code + extra bits) and flags, so
+ *     a symbol is one lookup and a shift;
  *   - matches copied 8 bytes at a time, overrunning into a slack the loop condition reserves.
  * Leaves out: zlib preset dictionaries (PITH_E_UNSUPPORTED), gzip members after the first.
  * Limits: output never passes the caller's `cap`; each loop consumes input or output or is
@@ -22,7 +23,11 @@
 
 /* MARK: - Tables */
 
-#define LITLEN_BITS 11u /* main table index bits; longer codes go to subtables */
+/* Most index bits of a main table; longer codes go to subtables. A code whose longest length
+ * is shorter gets a main table of 2^(that length) entries instead (zlib's `root` rule): a small
+ * part's block often has no code over 9 or 10 bits, and filling 2048 entries per dynamic block
+ * was 13% of a 30-slide PPTX. */
+#define LITLEN_BITS 11u
 #define DIST_BITS 8u
 #define PRE_BITS 7u     /* code length codes are at most 7 bits: no subtables */
 /* Most entries a main table plus its subtables can need, from zlib's `enough` utility for
@@ -94,20 +99,35 @@ typedef enum code_kind { CODE_PRE, CODE_LITLEN, CODE_DIST } code_kind;
  * stream). The main table is built up by doubling (libdeflate's way): while codes of length L
  * are placed, the table is 2^L entries long; going to L+1 copies it onto its upper half, which
  * repeats every shorter code at all its indices. Memory copies make a table of 2048 entries cheap
- * to build, which matters: a hostile stream can send a new dynamic block every few bytes.
+ * to build, which matters: a hostile stream can send a new dynamic block every few bytes. The
+ * doubling stops at the longest code (or table_bits): *mask_out gets the main table's index
+ * mask, which the decoder applies to the bit buffer.
  * Codes longer than the main table go to subtables sized as zlib's inflate_table sizes them.
  *
  * Accepts what zlib accepts: an over-subscribed code never; an incomplete one only when it
  * is a single code of length 1 (litlen/distance), and an empty distance code (a block of
  * literals only). Unused entries of an incomplete code decode as invalid. */
 static bool build_table(uint32_t *table, unsigned table_bits, unsigned enough, const uint8_t *lens,
-                        unsigned nsyms, const uint32_t *results, code_kind kind)
+                        unsigned nsyms, const uint32_t *results, code_kind kind, uint32_t *mask_out)
 {
     unsigned count[MAX_CODE_LEN + 1], offs[MAX_CODE_LEN + 2];
     uint16_t sorted[288];
-    memset(count, 0, sizeof count);
-    for (unsigned s = 0; s < nsyms; s++) count[lens[s]]++;
+    /* Four histograms, summed after: one counter bumped for every symbol was 40% of this
+     * function (each increment waits for the previous one's store when lengths repeat, and
+     * the unused symbols of a small block are long runs of 0). */
+    unsigned c4[4][MAX_CODE_LEN + 1];
+    memset(c4, 0, sizeof c4);
+    unsigned s4 = 0;
+    for (; s4 + 4 <= nsyms; s4 += 4) {
+        c4[0][lens[s4]]++;
+        c4[1][lens[s4 + 1]]++;
+        c4[2][lens[s4 + 2]]++;
+        c4[3][lens[s4 + 3]]++;
+    }
+    for (; s4 < nsyms; s4++) c4[0][lens[s4]]++;
     count[0] = 0;
+    for (unsigned len = 1; len <= MAX_CODE_LEN; len++)
+        count[len] = c4[0][len] + c4[1][len] + c4[2][len] + c4[3][len];
     unsigned max = 0;
     int left = 1;
     for (unsigned len = 1; len <= MAX_CODE_LEN; len++) {
@@ -118,7 +138,8 @@ static bool build_table(uint32_t *table, unsigned table_bits, unsigned enough, c
     if (max == 0) {
         /* No codes: a distance code of a literals-only block. Every entry is invalid. */
         if (kind != CODE_DIST) return false;
-        for (unsigned i = 0; i < (1u << table_bits); i++) table[i] = E_EXC;
+        table[0] = table[1] = E_EXC;
+        *mask_out = 1;
         return true;
     }
     if (left > 0 && (kind == CODE_PRE || max != 1)) return false; /* incomplete */
@@ -136,6 +157,7 @@ static bool build_table(uint32_t *table, unsigned table_bits, unsigned enough, c
     unsigned size = 2;
     table[0] = table[1] = E_EXC;
     unsigned main_max = max < table_bits ? max : table_bits;
+    *mask_out = (1u << main_max) - 1u;
     for (unsigned len = 1; len <= main_max; len++) {
         if (len > 1) {
             memcpy(table + size, table, size * sizeof *table);
@@ -150,11 +172,8 @@ static bool build_table(uint32_t *table, unsigned table_bits, unsigned enough, c
             huff = inc ? (huff & (inc - 1)) + inc : 0;
         }
     }
-    while (size < (1u << table_bits)) {
-        memcpy(table + size, table, size * sizeof *table);
-        size *= 2;
-    }
     if (i == total) return true;
+    /* Codes longer than the main table: it has table_bits bits (max > table_bits). */
 
     /* Subtables: codes sharing their low table_bits bits (as read) share one; its size is what
      * the remaining codes of that prefix need (zlib's rule). */
@@ -200,6 +219,7 @@ typedef struct inf_tables {
     uint32_t litlen[LITLEN_ENOUGH];
     uint32_t dist[DIST_ENOUGH];
     uint32_t pre[PRE_ENOUGH];
+    uint32_t litlen_mask, dist_mask, pre_mask; /* 2^(main table bits) - 1 */
     uint8_t lens[288 + 32];
     bool fixed_loaded; /* litlen/dist hold the fixed code (kept across fixed blocks) */
 } inf_tables;
@@ -213,9 +233,9 @@ static bool load_fixed(inf_tables *t)
     for (; s < 288; s++) t->lens[s] = 8;
     for (; s < 288 + 32; s++) t->lens[s] = 5;
     t->fixed_loaded = build_table(t->litlen, LITLEN_BITS, LITLEN_ENOUGH, t->lens, 288,
-                                  litlen_results, CODE_LITLEN) &&
+                                  litlen_results, CODE_LITLEN, &t->litlen_mask) &&
                       build_table(t->dist, DIST_BITS, DIST_ENOUGH, t->lens + 288, 32,
-                                  dist_results, CODE_DIST);
+                                  dist_results, CODE_DIST, &t->dist_mask);
     return t->fixed_loaded;
 }
 
@@ -353,13 +373,14 @@ static pith_status deflate_run(inf_tables *t, const uint8_t *in, size_t in_len, 
                 CONSUME(3);
             }
             PITH_CHECK(PRESENT(), PITH_E_TRUNCATED, "inflate: input ends in a block header");
-            PITH_CHECK(build_table(t->pre, PRE_BITS, PRE_ENOUGH, prelens, 19, pre_results, CODE_PRE),
+            PITH_CHECK(build_table(t->pre, PRE_BITS, PRE_ENOUGH, prelens, 19, pre_results, CODE_PRE,
+                                   &t->pre_mask),
                        PITH_E_FORMAT, "inflate: invalid code lengths set");
             unsigned n = 0, total = nlit + ndist;
             /* Each pass writes at least one length: at most 316 passes. */
             while (n < total) {
                 REFILL_SLOW();
-                uint32_t e = t->pre[BITS(PRE_BITS)];
+                uint32_t e = t->pre[(uint32_t)bitbuf & t->pre_mask];
                 CONSUME(e & 0xffu);
                 unsigned sym = e >> 16, rep;
                 uint8_t val = 0;
@@ -388,14 +409,15 @@ static pith_status deflate_run(inf_tables *t, const uint8_t *in, size_t in_len, 
             PITH_CHECK(PRESENT(), PITH_E_TRUNCATED, "inflate: input ends in a block header");
             PITH_CHECK(t->lens[256] != 0, PITH_E_FORMAT, "inflate: code has no end-of-block");
             PITH_CHECK(build_table(t->litlen, LITLEN_BITS, LITLEN_ENOUGH, t->lens, nlit,
-                                   litlen_results, CODE_LITLEN),
+                                   litlen_results, CODE_LITLEN, &t->litlen_mask),
                        PITH_E_FORMAT, "inflate: invalid literal/lengths set");
             PITH_CHECK(build_table(t->dist, DIST_BITS, DIST_ENOUGH, t->lens + nlit, ndist,
-                                   dist_results, CODE_DIST),
+                                   dist_results, CODE_DIST, &t->dist_mask),
                        PITH_E_FORMAT, "inflate: invalid distances set");
         }
 
         const uint32_t *litlen = t->litlen, *dist = t->dist;
+        const uint32_t lmask = t->litlen_mask, dmask = t->dist_mask;
         uint32_t e;
         unsigned len, off;
 
@@ -404,16 +426,16 @@ static pith_status deflate_run(inf_tables *t, const uint8_t *in, size_t in_len, 
          * refill there are >= 56 bits: a length (15 + 5) and a distance (15 + 13) take 48. */
         while ((size_t)(in_end - ip) >= FAST_IN_ROOM && (size_t)(out_end - op) >= FAST_OUT_ROOM) {
             REFILL_FAST();
-            e = litlen[BITS(LITLEN_BITS)];
+            e = litlen[(uint32_t)bitbuf & lmask];
             if (e & E_LIT) {
                 /* Up to three literals from one refill (3 x 11 bits from the main table). */
                 CONSUME(e & 0xffu);
                 *op++ = (uint8_t)(e >> 16);
-                e = litlen[BITS(LITLEN_BITS)];
+                e = litlen[(uint32_t)bitbuf & lmask];
                 if (e & E_LIT) {
                     CONSUME(e & 0xffu);
                     *op++ = (uint8_t)(e >> 16);
-                    e = litlen[BITS(LITLEN_BITS)];
+                    e = litlen[(uint32_t)bitbuf & lmask];
                     if (e & E_LIT) {
                         CONSUME(e & 0xffu);
                         *op++ = (uint8_t)(e >> 16);
@@ -423,7 +445,7 @@ static pith_status deflate_run(inf_tables *t, const uint8_t *in, size_t in_len, 
             }
             if (e & E_EXC) {
                 if (e & E_SUB) {
-                    CONSUME(LITLEN_BITS);
+                    CONSUME(e & 0xffu);
                     e = litlen[(e >> 16) + BITS((e >> 8) & 15u)];
                     if (e & E_LIT) {
                         CONSUME(e & 0xffu);
@@ -439,10 +461,10 @@ static pith_status deflate_run(inf_tables *t, const uint8_t *in, size_t in_len, 
             }
             len = (e >> 16) + (BITS(e & 0xffu) >> ((e >> 8) & 15u));
             CONSUME(e & 0xffu);
-            e = dist[BITS(DIST_BITS)];
+            e = dist[(uint32_t)bitbuf & dmask];
             if (e & E_EXC) {
                 if (e & E_SUB) {
-                    CONSUME(DIST_BITS);
+                    CONSUME(e & 0xffu);
                     e = dist[(e >> 16) + BITS((e >> 8) & 15u)];
                 }
                 PITH_CHECK(!(e & E_EXC), PITH_E_FORMAT, "inflate: invalid distance code");
@@ -479,9 +501,9 @@ static pith_status deflate_run(inf_tables *t, const uint8_t *in, size_t in_len, 
          * refill (zeros past the end, counted), every write is checked. */
         for (;;) {
             REFILL_SLOW();
-            e = litlen[BITS(LITLEN_BITS)];
+            e = litlen[(uint32_t)bitbuf & lmask];
             if (e & E_SUB) {
-                CONSUME(LITLEN_BITS);
+                CONSUME(e & 0xffu);
                 e = litlen[(e >> 16) + BITS((e >> 8) & 15u)];
             }
             if (e & E_LIT) {
@@ -499,9 +521,9 @@ static pith_status deflate_run(inf_tables *t, const uint8_t *in, size_t in_len, 
             }
             len = (e >> 16) + (BITS(e & 0xffu) >> ((e >> 8) & 15u));
             CONSUME(e & 0xffu);
-            e = dist[BITS(DIST_BITS)];
+            e = dist[(uint32_t)bitbuf & dmask];
             if (e & E_SUB) {
-                CONSUME(DIST_BITS);
+                CONSUME(e & 0xffu);
                 e = dist[(e >> 16) + BITS((e >> 8) & 15u)];
             }
             PITH_CHECK(PRESENT(), PITH_E_TRUNCATED, "inflate: input ends inside a block");

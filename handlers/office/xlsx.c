@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "opc.h"
+#include "swar.h"
 #include "xlsx_numfmt.h"
 
 /* Input bytes of a sheet part, or output bytes, per unit step (see markdown.c's MD_STEP). */
@@ -55,6 +56,7 @@ typedef struct xlsx_run {
     uint32_t emitted;       /* columns of the current table row emitted */
     bool warned_sst, warned_order;
     uint32_t fast_depth;    /* depth of the row whose cells fast_cell may read, 0: none */
+    uint32_t data_depth;    /* depth of the sheetData whose rows fast_row may read, 0: none */
     bool batch;             /* a batch of fast_cell cells is open, watched from batch_mark */
     pith_arena_mark batch_mark;
 } xlsx_run;
@@ -70,6 +72,7 @@ typedef struct xlsx_state {
     const char *sst;
     const uint32_t *sst_off;
     uint32_t nsst;
+    uint32_t sst_max;       /* the longest string's length */
     bool have_sst;
     /* number format kind of each cellXfs entry */
     const uint8_t *xf_kind;
@@ -153,6 +156,48 @@ static void parse_ref(pith_str s, uint32_t *col, uint32_t *row)
         r = r > XLSX_MAX_ROW * 10u ? r : r * 10u + (uint32_t)(s.p[i] - '0');
     *col = c;
     *row = r;
+}
+
+/* The fast paths below compare markup a word at a time: emscripten's memcmp is a byte loop
+ * behind a call, and it was 3% of an XLSX's time in wasm. Both sides load in host order, so
+ * the compares hold on any byte order. The caller checks that the bytes are there. */
+static inline uint32_t load4(const void *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+#define EQ4(p, lit) (load4(p) == load4("" lit))
+#define EQ8(p, lit) (pith_load8(p) == pith_load8((const uint8_t *)"" lit))
+
+/* What parse_ref and parse_u32 give for the common short forms, without their calls: a
+ * reference of 1-3 capital letters and 1-7 digits ("B7"; nothing saturates there), or an
+ * index of 1-9 digits. False (nothing stored) for anything else: the caller then calls them. */
+static inline bool ref_short(const uint8_t *p, size_t n, uint32_t *col, uint32_t *row)
+{
+    size_t i = 0;
+    uint32_t c = 0, r = 0;
+    for (; i < n && i < 3 && p[i] >= 'A' && p[i] <= 'Z'; i++) c = c * 26u + (uint32_t)(p[i] - 'A' + 1);
+    if (i == 0 || i == n || n - i > 7) return false;
+    for (; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9') return false;
+        r = r * 10u + (uint32_t)(p[i] - '0');
+    }
+    *col = c;
+    *row = r;
+    return true;
+}
+
+static inline bool u32_short(const char *p, size_t n, uint32_t *out)
+{
+    if (n == 0 || n > 9) return false;
+    uint32_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9') return false;
+        v = v * 10u + (uint32_t)(p[i] - '0');
+    }
+    *out = v;
+    return true;
 }
 
 /* The A1-style name of a cell into out (at least 24 bytes); returns the length. */
@@ -415,16 +460,19 @@ static pith_status sst_close(pith_doc *doc, gbuf *blob, gbuf *off, size_t si_sta
  * another shape (nothing consumed: the tokenizer reads it), -1 when blob cannot grow. */
 static int sst_fast(pith_xml *x, gbuf *blob)
 {
-    static const char pre[] = "xml:space=\"preserve\">";
+    /* ` xml:space="preserve">`: 22 bytes, three overlapping words */
+    static const char pre[] = " xml:space=\"preserve\">";
+    const uint8_t *pre_u = (const uint8_t *)pre;
     const uint8_t *p = x->p, *end = x->end;
     size_t left = (size_t)(end - p);
-    if (left < 6 || memcmp(p, "<si><t", 6) != 0) return 0;
+    if (left < 6 || !EQ4(p, "<si>") || p[4] != '<' || p[5] != 't') return 0;
     const uint8_t *q = p + 6;
     if (q < end && *q == '>') {
         q++;
-    } else if ((size_t)(end - q) > sizeof pre && *q == ' ' &&
-               memcmp(q + 1, pre, sizeof pre - 1) == 0) {
-        q += sizeof pre;
+    } else if ((size_t)(end - q) > sizeof pre - 1 && pith_load8(q) == pith_load8(pre_u) &&
+               pith_load8(q + 8) == pith_load8(pre_u + 8) &&
+               pith_load8(q + 14) == pith_load8(pre_u + 14)) {
+        q += sizeof pre - 1;
     } else {
         return 0;
     }
@@ -435,7 +483,7 @@ static int sst_fast(pith_xml *x, gbuf *blob)
         if (c == '&' || c == '\r') return 0;
         if (c < 0x20 || c == '_') plain = false;
     }
-    if ((size_t)(end - e) < 9 || memcmp(e, "</t></si>", 9) != 0) return 0;
+    if ((size_t)(end - e) < 9 || !EQ8(e, "</t></si") || e[8] != '>') return 0;
     if (!gbuf_put(blob, (const char *)q, (size_t)(e - q))) return -1;
     x->p = e + 9;
     x->work += (uint64_t)(x->p - p) + 2;  /* charged with the tokenizer's next batch */
@@ -503,6 +551,8 @@ static pith_status read_sst(xlsx_state *s, pith_str part)
     s->sst = b;
     s->sst_off = o;
     s->nsst = n;
+    for (uint32_t i = 0; i < n; i++)
+        if (o[i + 1] - o[i] > s->sst_max) s->sst_max = o[i + 1] - o[i];
     return PITH_OK;
 }
 
@@ -823,12 +873,18 @@ typedef enum cell_type { CT_NUM, CT_SST, CT_STR, CT_INLINE, CT_BOOL, CT_ERR, CT_
 
 static cell_type cell_type_of(const pith_str *t)
 {
-    if (!t || str_is(*t, "n")) return CT_NUM;
-    if (str_is(*t, "s")) return CT_SST;
+    if (!t) return CT_NUM;
+    if (t->n == 1) {
+        switch (t->p[0]) {
+        case 'n': return CT_NUM;
+        case 's': return CT_SST;
+        case 'b': return CT_BOOL;
+        case 'e': return CT_ERR;
+        case 'd': return CT_DATE;
+        default: break;
+        }
+    }
     if (str_is(*t, "inlineStr")) return CT_INLINE;
-    if (str_is(*t, "b")) return CT_BOOL;
-    if (str_is(*t, "e")) return CT_ERR;
-    if (str_is(*t, "d")) return CT_DATE;
     return CT_STR;  /* "str" (a formula's text) and anything unknown: as written */
 }
 
@@ -934,7 +990,7 @@ static pith_status cell_show(xlsx_state *s, uint32_t col, uint32_t style, cell_t
         break;
     case CT_SST: {
         uint32_t i;
-        if (parse_u32((pith_str){v, n}, &i) && i < s->nsst) {
+        if ((u32_short(v, n, &i) || parse_u32((pith_str){v, n}, &i)) && i < s->nsst) {
             v = s->sst + s->sst_off[i];
             n = s->sst_off[i + 1] - s->sst_off[i];
         } else {
@@ -960,76 +1016,193 @@ static pith_status cell_show(xlsx_state *s, uint32_t col, uint32_t style, cell_t
     return put_cell(s, col, v, n, out);
 }
 
+/* A cell fast_cell_parse read: the value raw, the column 0 when the cell has no reference. */
+typedef struct fast_rec {
+    const char *v;
+    size_t n;
+    uint64_t offset;
+    uint32_t col, style;
+    cell_type type;
+} fast_rec;
+
 /* The common cell, `<c r="B2" s="1" t="n"><v>42</v></c>` or `<c r="B2"></c>`, read straight
  * from the input without the tokenizer's tokens: only where the tokenizer stands between the
  * children of a row whose unprefixed name is SpreadsheetML (so `c` and `v` are too: no xmlns
  * can occur in this shape), with attributes r, s, t at most once each, quoted values and the
  * value's text free of references, markup, controls and "]". Anything else (another
- * attribute, <f>, <is>, white space, an empty element) is left to read_cell: it returns false
- * with nothing consumed. The bytes are counted as the tokenizer's work. */
-static bool fast_cell(xlsx_state *s, gbuf *val, size_t *out, pith_status *st)
+ * attribute, <f>, <is>, white space, an empty element) is left to read_cell. Returns the byte
+ * after the cell, or NULL when it has another shape. Reads nothing past `end`, changes nothing
+ * but *c (offset not set). */
+static const uint8_t *fast_cell_parse(const uint8_t *p, const uint8_t *end, fast_rec *c)
 {
-    xlsx_run *r = s->run;
-    pith_xml *x = &r->x;
-    const uint8_t *p = x->p, *end = x->end;
-    if (end - p < 5 || p[0] != '<' || p[1] != 'c' || (p[2] != ' ' && p[2] != '>')) return false;
+    if (end - p < 5 || p[0] != '<' || p[1] != 'c' || (p[2] != ' ' && p[2] != '>')) return NULL;
     const uint8_t *q = p + 2;
     pith_str av[3] = {{NULL, 0}, {NULL, 0}, {NULL, 0}};  /* r, s, t */
     unsigned seen = 0;
     for (;;) {
         while (q < end && *q == ' ') q++;
-        if (q >= end) return false;
+        if (q >= end) return NULL;
         if (*q == '>') break;
-        if (end - q < 4 || q[1] != '=' || (q[2] != '"' && q[2] != '\'')) return false;
+        if (end - q < 4 || q[1] != '=' || (q[2] != '"' && q[2] != '\'')) return NULL;
         unsigned k = q[0] == 'r' ? 0u : q[0] == 's' ? 1u : q[0] == 't' ? 2u : 3u;
-        if (k > 2 || (seen >> k & 1u)) return false;
+        if (k > 2 || (seen >> k & 1u)) return NULL;
         seen |= 1u << k;
         uint8_t quote = q[2];
         const uint8_t *v = q + 3, *e = v;
+        while (e < end && *e != quote) {
+            if (*e < 0x20 || *e == '<' || *e == '&') return NULL;
+            e++;
+        }
+        if (e >= end) return NULL;
+        av[k] = (pith_str){(const char *)v, (size_t)(e - v)};
+        q = e + 1;
+        if (q < end && *q != ' ' && *q != '>') return NULL;
+    }
+    q++;  /* '>' */
+    const uint8_t *v = q, *e = q;
+    if (end - q >= 4 && EQ4(q, "</c>")) {
+        q += 4;
+    } else {
+        if (end - q < 3 || q[0] != '<' || q[1] != 'v' || q[2] != '>') return NULL;
+        v = e = q + 3;
+        while (e < end && *e != '<') {
+            if (*e < 0x20 || *e == '&' || *e == ']') return NULL;
+            e++;
+        }
+        if (e == v || end - e < 8 || !EQ8(e, "</v></c>")) return NULL;
+        q = e + 8;
+    }
+    /* as read_cell takes them */
+    uint32_t row = 0;
+    c->col = 0;
+    c->style = 0;
+    c->type = cell_type_of(seen >> 2 & 1u ? &av[2] : NULL);
+    if ((seen & 1u) && !ref_short((const uint8_t *)av[0].p, av[0].n, &c->col, &row))
+        parse_ref(av[0], &c->col, &row);
+    if ((seen >> 1 & 1u) && !u32_short(av[1].p, av[1].n, &c->style) && !parse_u32(av[1], &c->style))
+        c->style = 0;
+    c->v = (const char *)v;
+    c->n = (size_t)(e - v);
+    return q;
+}
+
+/* Show a cell fast_cell_parse read, as read_cell shows it. */
+static pith_status fast_cell_show(xlsx_state *s, const fast_rec *c, gbuf *val, size_t *out)
+{
+    uint32_t col = c->col ? c->col : s->run->col + 1;
+    const char *vs = c->v;
+    size_t n = c->n;
+    if (c->type == CT_STR || c->type == CT_INLINE) {
+        /* unescaped in place: a copy */
+        val->n = 0;
+        if (!gbuf_put(val, vs, n)) return gbuf_failed(s->doc, val);
+        vs = val->p;
+    }
+    return cell_show(s, col, c->style, c->type, val, vs, n, c->offset, out);
+}
+
+/* The next cell of the row when it has fast_cell_parse's shape: read and shown (true, *st
+ * its status; the bytes counted as the tokenizer's work), else false with nothing consumed. */
+static bool fast_cell(xlsx_state *s, gbuf *val, size_t *out, pith_status *st)
+{
+    pith_xml *x = &s->run->x;
+    fast_rec c;
+    const uint8_t *q = fast_cell_parse(x->p, x->end, &c);
+    if (!q) return false;
+    c.offset = (uint64_t)(x->p - x->base);
+    x->work += (uint64_t)(q - x->p) + 2;  /* charged with the tokenizer's next batch */
+    x->p = q;
+    *st = fast_cell_show(s, &c, val, out);
+    return true;
+}
+
+/* Attributes and cells a row may have for fast_row (a wider row takes the tokenizer's way). */
+#define FAST_ROW_ATTRS 16u
+#define FAST_ROW_CELLS 64u
+
+static pith_status row_start(xlsx_state *s, const pith_str *rr);
+
+/* A whole row, `<row r="7" ...>`, cells of fast_cell_parse's shape and `</row>`, read straight
+ * from the input: the tokenizer's START and END of each row, attributes decoded, were a tenth
+ * of a sheet's time. Only where the tokenizer stands between the children of an unprefixed
+ * SpreadsheetML sheetData (data_depth), so that an unprefixed row is SpreadsheetML too; with
+ * at most FAST_ROW_ATTRS attributes, each an unprefixed name (letters and digits, no xmlns:
+ * none starting with "x"), once, quoted, its value free of references, markup and controls
+ * (so it is what the tokenizer would decode it to); and at most FAST_ROW_CELLS cells. The row
+ * is parsed whole before anything is shown, and taken only when the step cannot end inside
+ * it (the input up to `</row>` and a bound on the output stay under the step's budgets), so
+ * the events and the step boundaries are those of the tokenizer's way. Returns false with
+ * nothing consumed when it does not apply, else true with *st the status. */
+static bool fast_row(xlsx_state *s, const uint8_t *p0, gbuf *val, size_t *out, pith_status *st)
+{
+    xlsx_run *r = s->run;
+    pith_xml *x = &r->x;
+    const uint8_t *p = x->p, *end = x->end;
+    if (end - p < 5 || !EQ4(p, "<row") || (p[4] != ' ' && p[4] != '>')) return false;
+    const uint8_t *q = p + 4;
+    pith_str names[FAST_ROW_ATTRS];
+    unsigned na = 0;
+    pith_str rv = {NULL, 0};
+    bool have_r = false;
+    for (;;) {
+        while (q < end && *q == ' ') q++;
+        if (q >= end) return false;
+        if (*q == '>') break;
+        const uint8_t *nm = q;
+        while (q < end && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+                           (q > nm && *q >= '0' && *q <= '9')))
+            q++;
+        size_t nl = (size_t)(q - nm);
+        if (nl == 0 || nm[0] == 'x' || nm[0] == 'X' || na == FAST_ROW_ATTRS || end - q < 3 ||
+            q[0] != '=' || (q[1] != '"' && q[1] != '\''))
+            return false;
+        for (unsigned j = 0; j < na; j++)
+            if (names[j].n == nl && opc_bytes_eq(names[j].p, (const char *)nm, nl)) return false;
+        names[na++] = (pith_str){(const char *)nm, nl};
+        uint8_t quote = q[1];
+        const uint8_t *v = q + 2, *e = v;
         while (e < end && *e != quote) {
             if (*e < 0x20 || *e == '<' || *e == '&') return false;
             e++;
         }
         if (e >= end) return false;
-        av[k] = (pith_str){(const char *)v, (size_t)(e - v)};
+        if (nl == 1 && nm[0] == 'r') {
+            rv = (pith_str){(const char *)v, (size_t)(e - v)};
+            have_r = true;
+        }
         q = e + 1;
         if (q < end && *q != ' ' && *q != '>') return false;
     }
     q++;  /* '>' */
-    const uint8_t *v = q, *e = q;
-    if (end - q >= 4 && memcmp(q, "</c>", 4) == 0) {
-        q += 4;
-    } else {
-        if (end - q < 3 || memcmp(q, "<v>", 3) != 0) return false;
-        v = e = q + 3;
-        while (e < end && *e != '<') {
-            if (*e < 0x20 || *e == '&' || *e == ']') return false;
-            e++;
-        }
-        if (e == v || end - e < 8 || memcmp(e, "</v></c>", 8) != 0) return false;
-        q = e + 8;
+    fast_rec cells[FAST_ROW_CELLS];
+    unsigned nc = 0;
+    /* what put_cell may add to *out: the empty cells before values, then per cell its shown
+     * value (a shared string, a formatted number, or the text as it is) and a label */
+    uint64_t bound = XLSX_TABLE_COLS;
+    for (;;) {
+        if (end - q >= 6 && EQ4(q, "</ro") && q[4] == 'w' && q[5] == '>') break;
+        if (nc == FAST_ROW_CELLS) return false;
+        fast_rec *c = &cells[nc];
+        const uint8_t *next = fast_cell_parse(q, end, c);
+        if (!next) return false;
+        c->offset = (uint64_t)(q - x->base);
+        bound += (uint64_t)c->n + 32u + (c->type == CT_SST ? s->sst_max : XLSX_NUM_CAP);
+        nc++;
+        q = next;
     }
-    /* as read_cell takes them */
-    uint32_t col = 0, row = 0, style = 0;
-    cell_type type = cell_type_of(seen >> 2 & 1u ? &av[2] : NULL);
-    if (seen & 1u) parse_ref(av[0], &col, &row);
-    if ((seen >> 1 & 1u) && !parse_u32(av[1], &style)) style = 0;
-    if (!col) col = r->col + 1;
-    uint64_t offset = (uint64_t)(p - x->base);
-    x->p = q;
-    x->work += (uint64_t)(q - p) + 2;  /* charged with the tokenizer's next batch */
-    const char *vs = (const char *)v;
-    size_t n = (size_t)(e - v);
-    if (type == CT_STR || type == CT_INLINE) {
-        /* unescaped in place: a copy */
-        val->n = 0;
-        if (!gbuf_put(val, vs, n)) {
-            *st = gbuf_failed(s->doc, val);
-            return true;
-        }
-        vs = val->p;
+    if ((size_t)(q - p0) >= XLSX_STEP_IN || *out >= XLSX_STEP_OUT ||
+        bound >= (uint64_t)(XLSX_STEP_OUT - *out))
+        return false;
+    x->work += (uint64_t)(q + 6 - p) + 2u * nc + 4;  /* charged with the tokenizer's next batch */
+    x->p = q + 6;
+    if ((*st = row_start(s, have_r ? &rv : NULL)) != PITH_OK) return true;
+    if (!r->batch) {
+        r->batch = true;
+        watch_begin(s, &r->batch_mark);
     }
-    *st = cell_show(s, col, style, type, val, vs, n, offset, out);
+    for (unsigned i = 0; i < nc; i++)
+        if ((*st = fast_cell_show(s, &cells[i], val, out)) != PITH_OK) return true;
+    *st = row_close(s);
     return true;
 }
 
@@ -1053,6 +1226,18 @@ static pith_status read_sheet(xlsx_state *s)
     pith_status st = read_sheet_step(s);
     batch_end(s);
     return st;
+}
+
+/* A row begins (its r attribute, or NULL): the previous one ends. */
+static pith_status row_start(xlsx_state *s, const pith_str *rr)
+{
+    xlsx_run *r = s->run;
+    uint32_t n = 0;
+    pith_status st = row_close(s);
+    if (st != PITH_OK) return st;
+    r->row = rr && parse_u32(*rr, &n) && n ? n : r->row + 1;
+    r->col = 0;
+    return PITH_OK;
 }
 
 static pith_status read_sheet_step(xlsx_state *s)
@@ -1079,10 +1264,12 @@ static pith_status read_sheet_step(xlsx_state *s)
             }
             return PITH_MORE;
         }
-        uint32_t w = pith_doc_warning_count(doc);
         bool direct = false;
-        if (r->fast_depth && r->x.depth == r->fast_depth && !r->x.pending_end &&
+        if (r->data_depth && r->x.depth == r->data_depth && !r->x.pending_end &&
             r->x.status == PITH_OK && !r->x.done) {
+            direct = fast_row(s, p0, &val, &out, &st);
+        } else if (r->fast_depth && r->x.depth == r->fast_depth && !r->x.pending_end &&
+                   r->x.status == PITH_OK && !r->x.done) {
             if (!r->batch) {
                 r->batch = true;
                 watch_begin(s, &r->batch_mark);
@@ -1099,7 +1286,8 @@ static pith_status read_sheet_step(xlsx_state *s)
                 st = read_cell(s, &t, &val, &out);
             }
         }
-        if (pith_doc_warning_count(doc) != w) r->tainted = true;
+        /* A warning recorded meanwhile (its text in the document arena) needs no flag here:
+         * run_end compares the warning count with the sheet's start. */
         if (st != PITH_OK) {
             if (pith_doc_status(doc) != PITH_OK) return pith_doc_status(doc);
             if (st != PITH_E_FORMAT && st != PITH_E_TRUNCATED && st != PITH_E_UNSUPPORTED) return st;
@@ -1112,12 +1300,12 @@ static pith_status read_sheet_step(xlsx_state *s)
         } else if (t.kind == PITH_XML_START) {
             if (is_el(&t, "sheetData")) {
                 r->in_data = true;
+                /* its rows may take fast_row's way (see there): row and cell depths allowed */
+                if (!t.prefix.n && !(t.flags & PITH_XML_EMPTY) && !r->data_depth &&
+                    t.depth + 2 < r->x.limits.max_depth)
+                    r->data_depth = t.depth;
             } else if (r->in_data && is_el(&t, "row")) {
-                const pith_str *rr = attr(&t, "r");
-                uint32_t n = 0;
-                if ((st = row_close(s)) != PITH_OK) return st;
-                r->row = rr && parse_u32(*rr, &n) && n ? n : r->row + 1;
-                r->col = 0;
+                if ((st = row_start(s, attr(&t, "r"))) != PITH_OK) return st;
                 /* its children may take fast_cell's way (see there) */
                 if (!t.prefix.n && !(t.flags & PITH_XML_EMPTY) && t.depth >= 2 &&
                     t.depth + 1 < r->x.limits.max_depth)

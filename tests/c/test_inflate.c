@@ -254,6 +254,33 @@ Test(inflate, single_distance_code_of_length_one_is_accepted)
     cr_assert(zinflate(buf, n, -15, out, sizeof out, &zn));
 }
 
+/* A main table is only as wide as the longest code (here 1 bit for the distances): the unused
+ * half of a one-code distance code still decodes as invalid, as zlib has it. */
+Test(inflate_hostile, unused_code_of_a_one_code_distance_table_is_invalid)
+{
+    uint8_t lit[258] = {0}, dist[1] = {1};
+    lit['x'] = 2;
+    lit[256] = 2;
+    lit[257] = 1; /* length 3 */
+    uint32_t lc[258], dc[1];
+    du_canonical(lit, 258, lc);
+    du_canonical(dist, 1, dc);
+    uint8_t buf[256];
+    du_bits w;
+    du_bits_init(&w, buf, sizeof buf);
+    du_dynamic_header(&w, 1, lit, 258, dist, 1);
+    du_put_code(&w, lc['x'], 2);
+    du_put_code(&w, lc[257], 1);
+    du_put_code(&w, dc[0] ^ 1u, 1); /* the code no symbol has */
+    du_put_code(&w, lc[256], 2);
+    size_t n = du_flush(&w);
+    uint8_t out[8];
+    pith_inflate_result r;
+    cr_assert_eq(dec(buf, n, PITH_INFLATE_RAW, out, sizeof out, &r), PITH_E_FORMAT);
+    size_t zn;
+    cr_assert(!zinflate(buf, n, -15, out, sizeof out, &zn));
+}
+
 Test(inflate, codes_longer_than_the_main_table_decode)
 {
     /* A litlen code using lengths up to 15 (subtables). Lengths: 0..13 get 1..14 bits, 14 and

@@ -1018,3 +1018,113 @@ Test(xlsx, direct_and_tokenized_cells_agree)
     doc_result_free(&r);
     free(z.p);
 }
+
+/* MARK: - Whole rows read without the tokenizer (fast_row) */
+
+/* Rows fast_row reads (attribute "ab") or, byte for byte as long, rows it leaves to the
+ * tokenizer ("xb": a name starting with x could be xmlns). Shared string 1 is long, so the
+ * output budget of a step runs out before the input budget and some rows meet it. */
+static char *step_rows(uint32_t rows, char first)
+{
+    buf b = {0};
+    char line[200];
+    for (uint32_t i = 1; i <= rows; i++) {
+        snprintf(line, sizeof line,
+                 "<row r=\"%u\" %cb=\"1\"><c r=\"A%u\"><v>%u</v></c><c r=\"B%u\" t=\"s\"><v>%u</v>"
+                 "</c><c r=\"D%u\"><v>0.%02u</v></c></row>",
+                 i, first, i, i, i, i % 2, i, i % 100);
+        buf_str(&b, line);
+    }
+    return b.p;
+}
+
+Test(xlsx, fast_and_tokenized_rows_agree_across_steps)
+{
+    char lng[201];
+    memset(lng, 'L', 200);
+    lng[200] = '\0';
+    buf sst = {0};
+    buf_str(&sst, "<sst xmlns=\"" NS_MAIN "\"><si><t>short</t></si><si><t>");
+    buf_str(&sst, lng);
+    buf_str(&sst, "</t></si></sst>");
+    char *fast = step_rows(30000, 'a'), *slow = step_rows(30000, 'x');
+    cr_assert_eq(strlen(fast), strlen(slow));
+    buf zf = book1(fast, sst.p, NULL), zs = book1(slow, sst.p, NULL);
+    pith_options o = pith_options_default();
+    o.chunk_size = 4096;
+    pith_output outs[2] = {PITH_OUT_TEXT, PITH_OUT_MARKDOWN};
+    for (int k = 0; k < 2; k++) {
+        o.output = outs[k];
+        doc_result rf = doc_run_with(&pith_handler_xlsx, PITH_FMT_XLSX, zf.p, zf.n, o);
+        doc_result rs = doc_run_with(&pith_handler_xlsx, PITH_FMT_XLSX, zs.p, zs.n, o);
+        cr_assert_eq(rf.next_st, PITH_OK, "%s", rf.err);
+        cr_assert_eq(rs.next_st, PITH_OK, "%s", rs.err);
+        cr_expect_eq(rf.text.n, rs.text.n, "output %d: %zu vs %zu bytes", k, rf.text.n, rs.text.n);
+        cr_expect(rf.text.n == rs.text.n && memcmp(rf.text.p, rs.text.p, rf.text.n) == 0,
+                  "output %d differs", k);
+        if (k == 0) {
+            char want[300];
+            snprintf(want, sizeof want, "\n1\t%s\t\t0.01\n", lng);
+            cr_expect(strstr(rf.text.p, want) != NULL);
+            cr_expect(strstr(rf.text.p, "\n30000\tshort\t\t0\n") != NULL);
+            size_t lines = 0;
+            for (size_t i = 0; i < rf.text.n; i++) lines += rf.text.p[i] == '\n';
+            cr_expect_eq(lines, 2 + 30000, "%zu lines", lines);
+        } else {
+            /* several steps, so several tables (the serializer holds a table whole) */
+            size_t tables = 0;
+            for (const char *p = rf.text.p; (p = strstr(p, "| --- | --- | --- | --- |")); p++)
+                tables++;
+            cr_expect_gt(tables, 2, "%zu tables", tables);
+            cr_expect(strstr(rf.text.p, "| 30000 | short | | 0 |\n") != NULL);
+        }
+        doc_result_free(&rf);
+        doc_result_free(&rs);
+    }
+    free(zf.p);
+    free(zs.p);
+    free(fast);
+    free(slow);
+    free(sst.p);
+}
+
+Test(xlsx_hostile, rows_fast_row_declines_read_as_before)
+{
+    buf rows = {0};
+    buf_str(&rows,
+            /* another default namespace: neither the row nor its cell is SpreadsheetML */
+            "<row r=\"1\" xmlns=\"urn:other\"><c r=\"A1\"><v>1</v></c></row>"
+            /* a reference in a value: the tokenizer decodes it */
+            "<row r=\"&#50;\"><c><v>2</v></c></row>"
+            /* a cell of another shape (a formula) */
+            "<row r=\"3\" spans=\"1:2\"><c r=\"A3\"><v>3</v></c><c r=\"B3\"><f>1+1</f><v>2</v></c>"
+            "</row>"
+            /* a line feed between name and attribute */
+            "<row\nr=\"4\"><c r=\"A4\"><v>4</v></c></row>"
+            /* an attribute twice: the first one counts */
+            "<row r=\"5\" r=\"6\"><c r=\"A5\"><v>5</v></c></row>"
+            "<row r=\"7\"/>"
+            /* more cells than fast_row holds */
+            "<row r=\"8\">");
+    char cell[64];
+    for (int i = 1; i <= 70; i++) {
+        snprintf(cell, sizeof cell, "<c><v>%d</v></c>", i);
+        buf_str(&rows, cell);
+    }
+    buf_str(&rows, "</row><row r=\"9\" ht=\"1\"><c r=\"B9\"><v>9</v></c></row>");
+    buf z = book1(rows.p, NULL, NULL);
+    doc_result r = run_buf(&z, PITH_OUT_TEXT);
+    buf want = {0};
+    buf_str(&want, "Data\n\n2\n3\t2\n4\n5\n");
+    for (int i = 1; i <= 70; i++) {
+        snprintf(cell, sizeof cell, "%d%s", i, i < 70 ? "\t" : "\n");
+        buf_str(&want, cell);
+    }
+    buf_str(&want, "\t9\n");
+    expect_text(&r, want.p);
+    cr_expect_eq(r.nwarnings, 0, "%s", r.warnings.p);
+    doc_result_free(&r);
+    free(z.p);
+    free(rows.p);
+    free(want.p);
+}
