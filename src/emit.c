@@ -15,10 +15,8 @@
 
 #include "doc_int.h"
 
-static int is_container(pith_ev ev)
-{
-    return ev <= PITH_EV_LINK;
-}
+/* A macro, not a function: at -Oz (wasm) a helper this small stays a call. */
+#define IS_CONTAINER(ev) ((ev) <= PITH_EV_LINK)
 
 /* The container an event needs as its parent, or PITH_EV_COUNT if any parent will do. */
 static pith_ev needs_parent(pith_ev ev)
@@ -171,7 +169,7 @@ pith_status pith_emit_begin(pith_doc *doc, pith_ev ev, const void *detail)
 {
     pith_status st;
     if (doc->fatal) return doc->fatal;
-    if (!is_container(ev) || ev == PITH_EV_DOCUMENT || ev == PITH_EV_UNIT)
+    if (!IS_CONTAINER(ev) || ev == PITH_EV_DOCUMENT || ev == PITH_EV_UNIT)
         return pith_fail(doc, PITH_E_ARG, 0, "emit: event %u is not a handler container", ev);
     if (!FITS(doc, ev) && (st = make_room(doc, ev)) != PITH_OK) return st;
     return push(doc, ev, 0, detail);
@@ -213,7 +211,7 @@ pith_status pith_emit_leaf(pith_doc *doc, pith_ev ev, const void *detail)
 {
     pith_status st;
     if (doc->fatal) return doc->fatal;
-    if (is_container(ev))
+    if (IS_CONTAINER(ev))
         return pith_fail(doc, PITH_E_ARG, 0, "emit: event %u is a container, not a leaf", ev);
     if (ev != PITH_EV_META && ev != PITH_EV_POSITION && !FITS(doc, ev) &&
         (st = make_room(doc, ev)) != PITH_OK)

@@ -57,8 +57,12 @@ int pith_out_write(pith_doc *doc, const char *s, size_t n)
     doc->out_total += n;
     if (doc->fill && n <= cap - doc->fill_len) {
         /* the common case: it fits in the chunk being written (nothing to seal, allocate or
-         * cut, so no error can arise) */
-        memcpy(doc->fill + doc->fill_len, s, n);
+         * cut, so no error can arise). A single byte (a line end, a tab, a space) is stored, not
+         * copied: in wasm memcpy is a call into a bulk copy, most of the cost of such a write. */
+        if (n == 1)
+            doc->fill[doc->fill_len] = s[0];
+        else
+            memcpy(doc->fill + doc->fill_len, s, n);
         doc->fill_len += n;
         return 0;
     }

@@ -15,22 +15,26 @@ typedef struct txt_state {
     uint8_t raw;  /* the last thing written was unit-level text, verbatim */
 } txt_state;
 
-/* Separation between the blocks a container holds. */
-static int ctx_sep(const ser_frame *box)
-{
-    if (!box) return SER_SEP_BLANK;
-    switch ((pith_ev)box->ev) {
-    case PITH_EV_ITEM:
-    case PITH_EV_LIST:
-    case PITH_EV_TABLE:
-        return SER_SEP_LINE;
-    case PITH_EV_ROW:
-    case PITH_EV_CELL:
-        return SER_SEP_NONE;
-    default:
-        return SER_SEP_BLANK;
-    }
-}
+/* Separation between the blocks a container holds (NULL: the document level): a line in lists
+ * and tables, none in rows and cells, a blank line elsewhere. A table and a macro, as it is
+ * asked at the end of every block and at -Oz (wasm) a helper stays a call. */
+#define BL SER_SEP_BLANK
+#define LN SER_SEP_LINE
+#define NO SER_SEP_NONE
+_Static_assert(PITH_EV_COUNT == 18, "block_sep lists every event");
+static const uint8_t block_sep[PITH_EV_COUNT] = {
+    BL, BL, BL, BL, BL, BL, BL,
+    LN, /* LIST */
+    LN, /* ITEM */
+    LN, /* TABLE */
+    NO, /* ROW */
+    NO, /* CELL */
+    BL, BL, BL, BL, BL, BL,
+};
+#undef BL
+#undef LN
+#undef NO
+#define CTX_SEP(box) ((box) ? block_sep[(box)->ev] : SER_SEP_BLANK)
 
 /* Text of a cell stays on its row's line: a line break (like a block boundary in the cell)
  * becomes one space before the next content, a tab a space. */
@@ -135,13 +139,15 @@ static int txt_box_end(ser_base *b, ser_frame *f)
     default:
         break;
     }
-    ser_lines_set(b, ctx_sep(ser_parent(b, f)));
+    const ser_frame *p = ser_parent(b, f);
+    ser_lines_set(b, CTX_SEP(p));
     return 0;
 }
 
 static int txt_leaf_close(ser_base *b, ser_frame *f)
 {
-    ser_lines_set(b, ctx_sep(f->cls == SER_BOX ? f : ser_parent(b, f)));
+    const ser_frame *box = f->cls == SER_BOX ? f : ser_parent(b, f);
+    ser_lines_set(b, CTX_SEP(box));
     return 0;
 }
 
@@ -168,14 +174,16 @@ static int txt_leaf(ser_base *b, pith_ev ev, const void *detail)
         if (ser_is_flat(b)) return put_flat(b, im->alt.p, im->alt.n);
         return ser_lines_put(b, im->alt.p, im->alt.n);
     }
-    case PITH_EV_RULE:
+    case PITH_EV_RULE: {
         if (ser_is_flat(b)) {
             if (b->fsep < SER_FSEP_LINE) b->fsep = SER_FSEP_LINE;
             return 0;
         }
         if ((r = ser_interrupt(b))) return r;
-        ser_lines_set(b, ctx_sep(ser_top_box(b)));
+        const ser_frame *box = ser_top_box(b);
+        ser_lines_set(b, CTX_SEP(box));
         return 0;
+    }
     default:
         return 0;  /* META, POSITION: not part of plain text */
     }

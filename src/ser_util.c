@@ -160,9 +160,14 @@ static int frame_fill(ser_base *b, ser_frame *f, const void *detail)
 static ser_frame *frame_push(ser_base *b, pith_ev ev)
 {
     ser_frame *f = &b->st[b->depth];
-    memset(f, 0, sizeof *f);
+    /* Every field but the mark bytes, which are read only up to mark_len (a third of the
+     * frame): a push runs for every block and link. */
     f->ev = (uint8_t)ev;
     f->cls = (uint8_t)ev_class(ev);
+    f->open = f->inert = f->pfx = f->fresh = f->mark_len = f->mark_w = 0;
+    f->a = f->b = f->n = f->u = f->up = 0;
+    f->s.p = NULL;
+    f->s.n = 0;
     if (b->depth) {
         /* the parent box is the frame below when it is a box, else that frame's parent box */
         const ser_frame *below = &b->st[b->depth - 1];

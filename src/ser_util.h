@@ -44,7 +44,7 @@ enum { SER_FSEP_NONE = 0, SER_FSEP_CELL, SER_FSEP_LINE };
  *   LIST a=ordered b=start      ITEM a=checked+1 (0 not a task, 1 open, 2 done)
  *   CELL a=colspan (1..SER_COLSPAN_MAX) b=header
  * and strings, copied to the serializer's per-unit memory (pith_ser_alloc): CODE s=lang,
- * LINK s=href. */
+ * LINK s=href. frame_push clears each field but mark by name: a new field is cleared there. */
 typedef struct ser_frame {
     uint8_t ev;        /* pith_ev that opened it */
     uint8_t cls;       /* SER_BOX, SER_LEAF, SER_SPAN */
@@ -136,7 +136,11 @@ ser_frame *ser_top_box(ser_base *b);
  * NONE before the frame's first content), and from now on the frame has content. */
 int ser_flat_take(ser_base *b);
 
-static inline bool ser_is_flat(const ser_base *b) { return b->flat != 0; }
+/* The one-line helpers below that run for every event are macros: the serializers other than
+ * ser_util.c are built for size in wasm (-Oz), where a static inline function stays a call in
+ * each file that uses it (these, with ser_text.c's separation table, took 4-10% off the wasm
+ * time of bench/html_speed.mjs's pages). */
+#define ser_is_flat(b) ((b)->flat != 0)
 static inline ser_frame *ser_flat_frame(ser_base *b)
 {
     return b->flat ? &b->st[b->flat - 1] : NULL;
@@ -152,7 +156,7 @@ static inline void ser_lines_owe(ser_base *b, int sep)
     if (b->ln.sep < sep) b->ln.sep = (uint8_t)sep;
 }
 /* Owe exactly this separation (the context after a block decides it). */
-static inline void ser_lines_set(ser_base *b, int sep) { b->ln.sep = (uint8_t)sep; }
+#define ser_lines_set(b, sep_) ((void)((b)->ln.sep = (uint8_t)(sep_)))
 /* Write the owed separation and the prefix without content (an empty list item). */
 int ser_lines_touch(ser_base *b);
 /* End the current line if it has anything (the end of a unit or of the document). */
@@ -192,11 +196,9 @@ extern const uint32_t ser_flag_order[SER_FLAG_COUNT];
  * when none does. Markers from there inward are closed and the wanted ones reopened. */
 int ser_flags_split(uint32_t open, uint32_t want);
 
-static inline int ser_put(ser_base *b, const char *s, size_t n)
-{
-    return n ? pith_out_write(b->doc, s, n) : 0;
-}
-static inline int ser_puts(ser_base *b, const char *s) { return pith_out_str(b->doc, s); }
+/* pith_out_write writes nothing for n == 0. */
+#define ser_put(b, s, n) pith_out_write((b)->doc, (s), (n))
+#define ser_puts(b, s) pith_out_str((b)->doc, (s))
 int ser_put_u64(ser_base *b, uint64_t v);
 /* Decimal digits of v into buf (>= 21 bytes), returning the length. */
 size_t ser_u64(char *buf, uint64_t v);

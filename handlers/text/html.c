@@ -86,11 +86,12 @@ typedef struct html_state {
     uint32_t buf_flags;
 
     /* Element ids by tag name hash, direct-mapped, two slots per name: a page uses a few dozen
-     * tag names over and over. Known elements only; a hit is checked against the name, whose
-     * first 8 bytes are kept zero-padded like the token's (one compare for most names). */
+     * tag names over and over. Known elements only (at most 10 bytes long); a hit is checked
+     * against the whole name, kept as two zero-padded words like the token's, and its length,
+     * so a hit reads nothing else (the element table was a dependent load on every tag). */
     struct {
-        uint64_t head;
-        uint32_t hash;
+        uint64_t head, tail;
+        uint32_t len;
         uint32_t id;
     } cache[64];
 } html_state;
@@ -527,25 +528,24 @@ static bool is_hidden(const pith_html_tok *t)
 
 static uint32_t element(html_state *st, const pith_html_tok *t)
 {
-    uint64_t head;
+    uint64_t head, tail;
     memcpy(&head, t->name, sizeof head);
+    memcpy(&tail, t->name + 8, sizeof tail);
     uint32_t slot = t->name_hash & 63u;
     for (uint32_t probe = 0; probe < 2; probe++, slot ^= 1u) {
-        uint32_t id = st->cache[slot].id;
-        if (!id || st->cache[slot].hash != t->name_hash || st->cache[slot].head != head) continue;
-        /* known names are at most 10 bytes: the rest of a longer one is compared here */
-        const pith_html_el *e = &pith_html_elements[id];
-        if (e->len == t->name_len &&
-            (e->len <= 8 || memcmp(e->name + 8, t->name + 8, e->len - 8) == 0))
-            return id;
+        /* an empty slot has len 0, which no token name has */
+        if (st->cache[slot].head == head && st->cache[slot].tail == tail &&
+            st->cache[slot].len == t->name_len)
+            return st->cache[slot].id;
     }
     uint32_t id = pith_html_el_find(t->name, t->name_len);
     if (id) {
         slot = t->name_hash & 63u;
-        if (st->cache[slot].id) slot ^= 1u; /* keep the first one there */
-        st->cache[slot].hash = t->name_hash;
-        st->cache[slot].id = id;
+        if (st->cache[slot].len) slot ^= 1u; /* keep the first one there */
         st->cache[slot].head = head;
+        st->cache[slot].tail = tail;
+        st->cache[slot].len = t->name_len;
+        st->cache[slot].id = id;
     }
     return id;
 }

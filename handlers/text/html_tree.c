@@ -69,10 +69,8 @@ pith_status pith_html_tree_init(pith_html_tree *t, pith_doc *doc, uint32_t max,
 
 #define EL(id) (&pith_html_elements[id])
 
-static uint32_t kind_at(const pith_html_tree *t, uint32_t i)
-{
-    return EL(t->st[i].el)->kind;
-}
+/* The kind of entry i. A macro, not a function: at -Oz a helper this small stays a call. */
+#define KIND_AT(t, i) (EL((t)->st[(i)].el)->kind)
 
 static bool is_el(const pith_html_tree *t, uint32_t i, uint32_t el, uint32_t hash)
 {
@@ -158,7 +156,7 @@ static pith_status close_p(pith_html_tree *t)
 static pith_status clear_back(pith_html_tree *t, uint64_t stop)
 {
     uint32_t i = t->depth;
-    while (i > 0 && !((stop >> kind_at(t, i - 1)) & 1u) && t->st[i - 1].el != HTML_EL_TEMPLATE)
+    while (i > 0 && !((stop >> KIND_AT(t, i - 1)) & 1u) && t->st[i - 1].el != HTML_EL_TEMPLATE)
         i--;
     return pith_html_tree_pop_to(t, i);
 }
@@ -172,7 +170,7 @@ static pith_status close_item(pith_html_tree *t, uint64_t kinds)
     uint32_t i = t->depth, walked = 0;
     while (i > 0 && walked++ < PITH_HTML_SCOPE_MAX) {
         i--;
-        if ((kinds >> kind_at(t, i)) & 1u) return pith_html_tree_pop_to(t, i);
+        if ((kinds >> KIND_AT(t, i)) & 1u) return pith_html_tree_pop_to(t, i);
         uint32_t id = t->st[i].el;
         if ((EL(id)->flags & HTML_F_SPECIAL) && id != HTML_EL_ADDRESS &&
             id != HTML_EL_DIV && id != HTML_EL_P)
@@ -212,12 +210,12 @@ pith_status pith_html_tree_before_start(pith_html_tree *t, uint32_t el, uint32_t
         return close_p(t);
     case HTML_K_H:
         if ((st = close_p(t)) != PITH_OK) return st;
-        if (t->depth && kind_at(t, t->depth - 1) == HTML_K_H)
+        if (t->depth && KIND_AT(t, t->depth - 1) == HTML_K_H)
             return pith_html_tree_pop_to(t, t->depth - 1);
         return PITH_OK;
     case HTML_K_OPTION:
     case HTML_K_OPTGROUP:
-        if (t->depth && kind_at(t, t->depth - 1) == HTML_K_OPTION)
+        if (t->depth && KIND_AT(t, t->depth - 1) == HTML_K_OPTION)
             st = pith_html_tree_pop_to(t, t->depth - 1);
         return st;
     case HTML_K_TR:
@@ -289,7 +287,7 @@ pith_status pith_html_tree_end(pith_html_tree *t, uint32_t el, uint32_t hash)
         uint32_t k = t->depth, walked = 0;
         while (k > 0 && walked++ < PITH_HTML_SCOPE_MAX) {
             k--;
-            if (kind_at(t, k) == HTML_K_H) {
+            if (KIND_AT(t, k) == HTML_K_H) {
                 i = (int32_t)k;
                 break;
             }
