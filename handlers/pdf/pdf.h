@@ -123,7 +123,7 @@ pith_status pdf_parse(pdf_lex *lx, pdf_obj *out, bool ops);
  *   as null), one PITH_E_FORMAT warning per lexer; the rest of the object is kept.
  * - PITH_E_TRUNCATED leaves in *out what was read, open containers closed.
  * - Literal strings without escapes and names without #xx point into the input. */
-/* pdftj addition: a TJ array read flat (pdf_lex_tj), for the content interpreter. */
+/* A TJ array read flat (pdf_lex_tj): the content interpreter's fast path for "[...] TJ". */
 typedef struct pdf_tj_item {
     const uint8_t *s;   /* the string's bytes (in the input or pdf_tj.bytes); NULL: a number */
     uint32_t n;         /* bytes of s */
