@@ -226,9 +226,11 @@ Test(inflate, overlapping_matches_repeat_a_pattern)
     cr_assert_arr_eq(out, want, k);
 }
 
-Test(inflate, single_distance_code_of_length_one_is_accepted)
+/* A dynamic block with a one-code distance code (one code of length 1): "x", then a match of
+ * length 3 at distance 1 whose distance code is the code given (its bit flipped by `flip`),
+ * then the end. Returns the stream's length in buf. */
+static size_t one_distance_code_block(uint8_t *buf, size_t cap, uint32_t flip)
 {
-    /* Incomplete distance code (one code of length 1), which zlib and RFC 1951 allow. */
     uint8_t lit[258] = {0}, dist[1] = {1};
     lit['x'] = 2;
     lit[256] = 2;
@@ -236,15 +238,21 @@ Test(inflate, single_distance_code_of_length_one_is_accepted)
     uint32_t lc[258], dc[1];
     du_canonical(lit, 258, lc);
     du_canonical(dist, 1, dc);
-    uint8_t buf[256];
     du_bits w;
-    du_bits_init(&w, buf, sizeof buf);
+    du_bits_init(&w, buf, cap);
     du_dynamic_header(&w, 1, lit, 258, dist, 1);
     du_put_code(&w, lc['x'], 2);
     du_put_code(&w, lc[257], 1);
-    du_put_code(&w, dc[0], 1);
+    du_put_code(&w, dc[0] ^ flip, 1);
     du_put_code(&w, lc[256], 2);
-    size_t n = du_flush(&w);
+    return du_flush(&w);
+}
+
+Test(inflate, single_distance_code_of_length_one_is_accepted)
+{
+    /* Incomplete distance code (one code of length 1), which zlib and RFC 1951 allow. */
+    uint8_t buf[256];
+    size_t n = one_distance_code_block(buf, sizeof buf, 0);
     uint8_t out[8];
     pith_inflate_result r;
     cr_assert_eq(dec(buf, n, PITH_INFLATE_RAW, out, sizeof out, &r), PITH_OK);
@@ -258,22 +266,8 @@ Test(inflate, single_distance_code_of_length_one_is_accepted)
  * half of a one-code distance code still decodes as invalid, as zlib has it. */
 Test(inflate_hostile, unused_code_of_a_one_code_distance_table_is_invalid)
 {
-    uint8_t lit[258] = {0}, dist[1] = {1};
-    lit['x'] = 2;
-    lit[256] = 2;
-    lit[257] = 1; /* length 3 */
-    uint32_t lc[258], dc[1];
-    du_canonical(lit, 258, lc);
-    du_canonical(dist, 1, dc);
     uint8_t buf[256];
-    du_bits w;
-    du_bits_init(&w, buf, sizeof buf);
-    du_dynamic_header(&w, 1, lit, 258, dist, 1);
-    du_put_code(&w, lc['x'], 2);
-    du_put_code(&w, lc[257], 1);
-    du_put_code(&w, dc[0] ^ 1u, 1); /* the code no symbol has */
-    du_put_code(&w, lc[256], 2);
-    size_t n = du_flush(&w);
+    size_t n = one_distance_code_block(buf, sizeof buf, 1); /* the code no symbol has */
     uint8_t out[8];
     pith_inflate_result r;
     cr_assert_eq(dec(buf, n, PITH_INFLATE_RAW, out, sizeof out, &r), PITH_E_FORMAT);

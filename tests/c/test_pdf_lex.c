@@ -550,6 +550,16 @@ Test(pdf_lex_tj, huge_numbers_as_pdf_parse)
     cr_assert_eq(r.tj.items[4].num, -123456789.0);
 }
 
+/* Each source is left to the general path by pdf_lex_tj. */
+static void expect_declined(const char *const *srcs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        tj_run r;
+        tj_read(&r, srcs[i], 64, 256);
+        cr_expect(!r.flat, "read flat: %s", srcs[i]);
+    }
+}
+
 Test(pdf_lex_tj_hostile, nested_array_goes_to_the_general_path)
 {
     tj_run r;
@@ -571,11 +581,7 @@ Test(pdf_lex_tj_hostile, unterminated_strings_and_arrays_go_to_the_general_path)
         "[(a)]",
         "[(a)] T",
     };
-    for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++) {
-        tj_run r;
-        tj_read(&r, srcs[i], 64, 256);
-        cr_expect(!r.flat, "read flat: %s", srcs[i]);
-    }
+    expect_declined(srcs, sizeof srcs / sizeof srcs[0]);
 }
 
 Test(pdf_lex_tj_hostile, other_items_and_operators_go_to_the_general_path)
@@ -592,11 +598,7 @@ Test(pdf_lex_tj_hostile, other_items_and_operators_go_to_the_general_path)
         "[(a) > (b)] TJ",
         "[(a) { (b)] TJ",
     };
-    for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++) {
-        tj_run r;
-        tj_read(&r, srcs[i], 64, 256);
-        cr_expect(!r.flat, "read flat: %s", srcs[i]);
-    }
+    expect_declined(srcs, sizeof srcs / sizeof srcs[0]);
 }
 
 Test(pdf_lex_tj_hostile, more_than_the_room_goes_to_the_general_path)
