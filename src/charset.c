@@ -290,9 +290,10 @@ static bool name_is(const attr *a, const char *lit)
     return a->name_len == m && memcmp(a->name, lit, m) == 0;
 }
 
-static bool starts_i(const uint8_t *d, size_t n, size_t i, const char *lit)
+/* d[i..n) starts with lit[0..m) (lowercase), ASCII case-insensitively. m is given, not
+ * strlen'd: this runs at every '<' of the prescan, and at -Oz strlen stays a call. */
+static bool starts_i(const uint8_t *d, size_t n, size_t i, const char *lit, size_t m)
 {
-    size_t m = strlen(lit);
     if (n - i < m) return false;
     for (size_t k = 0; k < m; k++)
         if (lower(d[i + k]) != (uint8_t)lit[k]) return false;
@@ -347,13 +348,13 @@ bool pith_charset_html_prescan(const uint8_t *d, size_t n, pith_charset *out)
             if (!lt) break;
             i = (size_t)(lt - d);
         }
-        if (starts_i(d, n, i, "<!--")) {
+        if (starts_i(d, n, i, "<!--", 4)) {
             /* the '>' of a "-->", whose dashes may be those of "<!--" */
             size_t j = i + 2;
             while (j + 2 < n && !(d[j] == '-' && d[j + 1] == '-' && d[j + 2] == '>')) j++;
             if (j + 2 >= n) break;
             i = j + 3;
-        } else if (starts_i(d, n, i, "<meta") && i + 5 < n &&
+        } else if (starts_i(d, n, i, "<meta", 5) && i + 5 < n &&
                    (is_space(d[i + 5]) || d[i + 5] == '/')) {
             i += 6;
             if (meta_charset(d, n, &i, out)) return true;

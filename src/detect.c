@@ -214,17 +214,21 @@ static pith_format hint_format(const char *hint, size_t n)
     size_t mlen = 0; /* the MIME type without ";charset=..." */
     while (mlen < n && s[mlen] != ';') mlen++;
     while (mlen > 0 && is_ws(s[mlen - 1])) mlen--;
-    /* format_mimes names "application/octet-stream" first for PITH_FMT_UNKNOWN: no format */
-    for (int f = 0; f < PITH_FMT_COUNT; f++)
-        if (ieq(s, mlen, format_mimes[f])) return (pith_format)f;
-    pith_format f = lookup(hint_mimes, sizeof hint_mimes / sizeof hint_mimes[0], s, mlen);
-    if (f != PITH_FMT_UNKNOWN) return f;
-    /* RFC 6839 structured syntax suffixes: application/ld+json, image/svg+xml, ... */
-    static const char *const tops[] = {"text/", "application/", "image/", "message/"};
-    for (size_t i = 0; i < sizeof tops / sizeof tops[0]; i++) {
-        if (!istarts(s, mlen, tops[i])) continue;
-        if (mlen >= 5 && ieq(s + mlen - 5, 5, "+json")) return PITH_FMT_JSON;
-        if (mlen >= 4 && ieq(s + mlen - 4, 4, "+xml")) return PITH_FMT_XML;
+    /* Every MIME type below has a '/'; a file name ("page.html") usually has none and skips
+     * the thirty-odd compares. */
+    if (memchr(s, '/', mlen)) {
+        /* format_mimes names "application/octet-stream" first for PITH_FMT_UNKNOWN: no format */
+        for (int f = 0; f < PITH_FMT_COUNT; f++)
+            if (ieq(s, mlen, format_mimes[f])) return (pith_format)f;
+        pith_format f = lookup(hint_mimes, sizeof hint_mimes / sizeof hint_mimes[0], s, mlen);
+        if (f != PITH_FMT_UNKNOWN) return f;
+        /* RFC 6839 structured syntax suffixes: application/ld+json, image/svg+xml, ... */
+        static const char *const tops[] = {"text/", "application/", "image/", "message/"};
+        for (size_t i = 0; i < sizeof tops / sizeof tops[0]; i++) {
+            if (!istarts(s, mlen, tops[i])) continue;
+            if (mlen >= 5 && ieq(s + mlen - 5, 5, "+json")) return PITH_FMT_JSON;
+            if (mlen >= 4 && ieq(s + mlen - 4, 4, "+xml")) return PITH_FMT_XML;
+        }
     }
 
     /* A file name: the extension of the last path component; a bare word is an extension. */
@@ -249,8 +253,9 @@ static bool is_text_format(pith_format f)
  * the list ended by a zero length)? */
 static bool sig_list(const char *list, const uint8_t *d, size_t n)
 {
+    /* the first byte before the call: text (every call) matches none of them */
     for (size_t m; (m = (uint8_t)*list) != 0; list += 1 + m)
-        if (starts(d, n, list + 1, m)) return true;
+        if (n >= m && d[0] == (uint8_t)list[1] && memcmp(d, list + 1, m) == 0) return true;
     return false;
 }
 
@@ -332,9 +337,12 @@ static pith_format sniff_magic(const uint8_t *d, size_t n, pith_format hint)
 /* The start of the text as ASCII-compatible bytes: UTF-8 and 8-bit text are viewed in place;
  * UTF-16 is narrowed into buf, each code unit >= 0x80 becoming 0x80 (which no pattern
  * matches). `bad` counts NULs and C0 controls other than HT LF VT FF CR ESC (ISO-2022 uses
- * ESC), over 8 KiB raw or the narrowed window. */
+ * ESC), over 8 KiB raw or the narrowed window. Raw bytes are counted only when looks_text
+ * asks (`raw` is then set, `bad` unused): a markup opening settles detection without the
+ * count, which was most of the time detection took on an HTML page. */
 typedef struct text_view {
     const uint8_t *p;
+    const uint8_t *raw;
     size_t n;
     size_t checked, bad;
     bool whole; /* the window holds all of the text */
@@ -378,6 +386,7 @@ static void narrow_utf16(text_view *v, const uint8_t *d, size_t n, bool be)
 static void decode_text(text_view *v, const uint8_t *d, size_t n)
 {
     v->bad = 0;
+    v->raw = NULL;
     if (starts(d, n, "\xef\xbb\xbf", 3)) {
         d += 3;
         n -= 3;
@@ -395,15 +404,19 @@ static void decode_text(text_view *v, const uint8_t *d, size_t n)
         }
     }
     v->p = d;
+    v->raw = d;
     v->n = n < WINDOW ? n : WINDOW;
     v->whole = v->n == n;
     v->checked = n < RAW_CHECK ? n : RAW_CHECK;
-    v->bad = count_bad(d, v->checked);
 }
 
 /* Text unless more than one byte, and more than 1 in 32, is a NUL or a stray control: random
  * bytes run at ~10%, real text in any 8-bit or multibyte charset at ~0 (a DOS EOF mark). */
-static bool looks_text(const text_view *v) { return v->bad <= 1 + v->checked / 32; }
+static bool looks_text(const text_view *v)
+{
+    size_t bad = v->raw ? count_bad(v->raw, v->checked) : v->bad;
+    return bad <= 1 + v->checked / 32;
+}
 
 /* MARK: - Markup (Private) */
 
@@ -418,7 +431,7 @@ static bool html_pattern(const uint8_t *s, size_t n)
     };
     for (size_t i = 0; i < sizeof pats / sizeof pats[0]; i++) {
         size_t m = strlen(pats[i]);
-        if (n > m && istarts(s, n, pats[i]) && (is_ws(s[m]) || s[m] == '>')) return true;
+        if (n > m && ieq(s, m, pats[i]) && (is_ws(s[m]) || s[m] == '>')) return true;
     }
     return false;
 }
@@ -781,8 +794,7 @@ pith_format pith_detect(const void *data, size_t len, const char *hint, size_t h
     /* Markup openings are strong enough to stand against stray controls (an MHTML dump saved
      * as .html with NULs in it, tika__test_ignore_IBM420.html). */
     pith_format strong = sniff_markup(s, n);
-    bool text = looks_text(&v);
-    if (!text && strong == PITH_FMT_UNKNOWN) return PITH_FMT_BINARY;
+    if (strong == PITH_FMT_UNKNOWN && !looks_text(&v)) return PITH_FMT_BINARY;
 
     /* Text it is. A hint naming a specific text format decides: content cannot tell CSV or
      * Markdown from plain text, and Markdown may well open with HTML. A plain-text hint

@@ -19,6 +19,21 @@ const page = `<!DOCTYPE html><html lang="en"><head><title>The &amp; title</title
 <body><h1>Heading</h1><p>First <b>bold</b> and <a href="/x">a link</a>.</p>
 <ul><li>one<li>two</ul><script>alert(1)</script><div hidden>secret</div></body></html>`;
 
+// Metadata strings short and long, ASCII and not, at the 32-byte edge of core.mjs's ASCII path.
+const titles = ['x'.repeat(32), 'y'.repeat(33), 'Zoë', 'é'.repeat(16), 'a'.repeat(31) + 'é', '✓ done'];
+for (const v of VARIANTS) {
+  test(`metadata strings of every length and script come back as written (${v})`, needs(v), async () => {
+    const pith = await loadVariant(v);
+    for (const t of titles) {
+      const r = pith.extract(utf8(`<html lang="fr-CA"><title>${t}</title><meta name="author" content="${t}">`));
+      assert.equal(r.meta.title, t);
+      assert.equal(r.meta.author, t);
+      assert.equal(r.meta.language, 'fr-CA');
+    }
+    pith.dispose();
+  });
+}
+
 for (const v of VARIANTS) {
   test(`extract() of an HTML page (${v}) gives its text, format html and the head's metadata`, needs(v), async () => {
     const pith = await loadVariant(v);
