@@ -917,21 +917,18 @@ static pith_status run(interp *in)
          * array as its last operand: then the work its tokens would have drawn is drawn, and
          * the operator runs below as run_op would run it */
         bool flat_tj = false;
-        if (in->nopnd < MAX_OPERANDS) {
-            /* a look past plain whitespace (pdf_parse skips it the same way; after a comment
-             * it reads the array) */
-            const uint8_t *q = fr->lx.p;
-            while (q < fr->lx.end && (*q == ' ' || *q == '\n' || *q == '\r')) q++;
-            if (q < fr->lx.end && *q == '[') {
-                fr->lx.p = q;
-                if (pdf_lex_tj(&fr->lx, &in->tj)) {
-                    if ((st = pith_work(in->doc, in->tj.work)) != PITH_OK) return st;
-                    flat_tj = true;
-                    goto run_operator;
-                }
-            }
-        }
         const uint8_t *before = fr->lx.p;
+        if (in->nopnd < MAX_OPERANDS) {
+            /* past whitespace and comments, as pdf_parse skips them first (drawing no work);
+             * declined, the lexer goes back where it was, so pdf_parse starts as before */
+            pdf_lex_skip_ws(&fr->lx);
+            if (fr->lx.p < fr->lx.end && *fr->lx.p == '[' && pdf_lex_tj(&fr->lx, &in->tj)) {
+                if ((st = pith_work(in->doc, in->tj.work)) != PITH_OK) return st;
+                flat_tj = true;
+                goto run_operator;
+            }
+            fr->lx.p = before;
+        }
         st = pdf_parse(&fr->lx, o, true);
         if (st == PITH_E_LIMIT || st == PITH_E_NOMEM) return st;
         if (st == PITH_E_FORMAT) {
