@@ -384,34 +384,6 @@ bool pith_charset_html_prescan(const uint8_t *d, size_t n, pith_charset *out)
  * hold their text in the body after a head of ASCII scripts and styles, so it reads far. */
 #define SNIFF_MAX ((size_t)1 << 20)
 
-/* The most frequent letters of scripts written in single-byte pages: in a page of the right
- * encoding they are over half of the non-ASCII letters; in one read through the wrong page (or
- * multibyte text read as single bytes), about a tenth. */
-static const struct {
-    const pith_sbcs *cs;
-    uint16_t top[12];
-} sb_langs[] = {
-    /* Russian: о е а и н т с р в л к м */
-    {&pith_sbcs_windows_1251,
-     {0x43E, 0x435, 0x430, 0x438, 0x43D, 0x442, 0x441, 0x440, 0x432, 0x43B, 0x43A, 0x43C}},
-    {&pith_sbcs_koi8_r,
-     {0x43E, 0x435, 0x430, 0x438, 0x43D, 0x442, 0x441, 0x440, 0x432, 0x43B, 0x43A, 0x43C}},
-    {&pith_sbcs_ibm866,
-     {0x43E, 0x435, 0x430, 0x438, 0x43D, 0x442, 0x441, 0x440, 0x432, 0x43B, 0x43A, 0x43C}},
-    /* Arabic: ا ل ي م و ن ر ب ت ه ع د */
-    {&pith_sbcs_windows_1256,
-     {0x627, 0x644, 0x64A, 0x645, 0x648, 0x646, 0x631, 0x628, 0x62A, 0x647, 0x639, 0x62F}},
-    /* Hebrew: י ו ה ל מ א ר ת ב ש נ ע */
-    {&pith_sbcs_windows_1255,
-     {0x5D9, 0x5D5, 0x5D4, 0x5DC, 0x5DE, 0x5D0, 0x5E8, 0x5EA, 0x5D1, 0x5E9, 0x5E0, 0x5E2}},
-    /* Greek: α ο ι ε τ σ ν η υ ρ π κ */
-    {&pith_sbcs_windows_1253,
-     {0x3B1, 0x3BF, 0x3B9, 0x3B5, 0x3C4, 0x3C3, 0x3BD, 0x3B7, 0x3C5, 0x3C1, 0x3C0, 0x3BA}},
-    /* Thai: า น ร อ ก เ ง ม ย ล ว ด */
-    {&pith_sbcs_windows_874,
-     {0xE32, 0xE19, 0xE23, 0xE2D, 0xE01, 0xE40, 0xE07, 0xE21, 0xE22, 0xE25, 0xE27, 0xE14}},
-};
-
 /* Frequent characters of Korean (Hangul syllables), Chinese (simplified and traditional) and
  * Japanese (kanji; kana count as well), sorted for a binary search. Text decoded with the
  * right encoding has a quarter or more of its characters here; random characters from a wrong
@@ -516,26 +488,21 @@ pith_charset pith_charset_sniff(const uint8_t *d, size_t n, const pith_cjk_pack 
     pith_charset latin = of_sbcs(&pith_sbcs_windows_1252);
     if (high == 0 || paired * 2 < high) return latin;
 
-    /* Single-byte scripts: the page whose frequent letters cover most of the high bytes. */
+    /* Single-byte scripts: the page whose frequent letters cover most of the high bytes. In
+     * a page of the right encoding they are over half of the non-ASCII letters; read through
+     * the wrong page (or multibyte text read as single bytes), about a tenth. */
     uint32_t sb_best = 0;
     const pith_sbcs *sb = NULL;
-    for (size_t k = 0; k < sizeof sb_langs / sizeof sb_langs[0]; k++) {
-        uint16_t t[128];
-        pith_sbcs_expand(sb_langs[k].cs, t);
+    for (uint32_t k = 0; k < pith_sbcs_lang_count; k++) {
+        const pith_sbcs_lang *l = &pith_sbcs_langs[k];
         uint64_t hits = 0;
-        for (uint32_t b = 0; b < 128; b++) {
-            if (!hist[b]) continue; /* a text uses a few dozen of the 128 */
-            for (uint32_t j = 0; j < 12; j++) {
-                if (t[b] == sb_langs[k].top[j]) {
-                    hits += hist[b];
-                    break;
-                }
-            }
-        }
+        for (uint32_t i = 0; i < 16; i++)
+            for (uint32_t m = l->top[i]; m; m &= m - 1)
+                hits += hist[i * 8 + (uint32_t)__builtin_ctz(m)];
         uint32_t score = (uint32_t)(hits * 1000 / high);
         if (score > sb_best) {
             sb_best = score;
-            sb = sb_langs[k].cs;
+            sb = l->cs;
         }
     }
     /* Well over a third: no multibyte text reads like that through a single-byte page. */

@@ -28,9 +28,15 @@ typedef struct pith_sbcs {
 
 /* Generated (src/sbcs_tables.c). */
 extern const pith_sbcs pith_sbcs_windows_1252;
-/* the pages the sniffer (src/charset.c) weighs; every page is also in pith_sbcs_pages */
-extern const pith_sbcs pith_sbcs_windows_1251, pith_sbcs_koi8_r, pith_sbcs_ibm866,
-    pith_sbcs_windows_1256, pith_sbcs_windows_1255, pith_sbcs_windows_1253, pith_sbcs_windows_874;
+/* The languages the sniffer (src/charset.c) weighs: a page and, as a bit per byte 0x80..0xFF
+ * (bit b & 7 of top[b >> 3] for byte 0x80 + b), the bytes that encode the language's most
+ * frequent letters (tools/gen_sbcs.py SNIFF_LANGS). */
+typedef struct pith_sbcs_lang {
+    const pith_sbcs *cs;
+    uint8_t top[16];
+} pith_sbcs_lang;
+extern const uint32_t pith_sbcs_lang_count;
+extern const pith_sbcs_lang pith_sbcs_langs[];
 extern const pith_sbcs *const pith_sbcs_pages[];  /* every page, NULL-terminated */
 /* The WHATWG labels, lowercase, sorted and front-coded (tools/gen_sbcs.py): per label the bytes
  * it shares with the previous one, the index of its page in pith_sbcs_pages, then the rest

@@ -122,6 +122,20 @@ def table(codec, undefined, fix, holes):
     return out
 
 
+# The languages src/charset.c's sniffer weighs when a page declares no encoding: the page each
+# is written in and its 12 most frequent letters. In a page of the right encoding they are over
+# half of the non-ASCII letters; read through the wrong page (or multibyte text read as single
+# bytes), about a tenth. Emitted as a bit per byte 0x80..0xFF: the bytes that encode them.
+SNIFF_LANGS = [
+    ("Russian", "windows-1251", "оеаинтсрвлкм"),
+    ("Russian", "koi8-r", "оеаинтсрвлкм"),
+    ("Russian", "ibm866", "оеаинтсрвлкм"),
+    ("Arabic", "windows-1256", "اليمونربتهعد"),
+    ("Hebrew", "windows-1255", "יוהלמארתבשנע"),
+    ("Greek", "windows-1253", "αοιετσνηυρπκ"),
+    ("Thai", "windows-874", "านรอกเงมยลวด"),
+]
+
 MAX_DEPTH = 8
 KIND_UP, KIND_SAME, KIND_BASE = 0, 1, 2
 
@@ -257,6 +271,22 @@ def main():
     for name, *_ in PAGES:
         w(f"    &pith_sbcs_{ident(name)},\n")
     w("    0,\n};\n")
+    # The sniffer's languages: a bit per byte 0x80 + 8 * i + j (bit j of byte i of the mask).
+    w("\n/* The languages src/charset.c sniffs for (tools/gen_sbcs.py SNIFF_LANGS): the bytes "
+      "of each page that\n * encode the language's 12 most frequent letters */\n")
+    w(f"const uint32_t pith_sbcs_lang_count = {len(SNIFF_LANGS)};\n")
+    w(f"const pith_sbcs_lang pith_sbcs_langs[{len(SNIFF_LANGS)}] = {{\n")
+    for lang, name, letters in SNIFF_LANGS:
+        assert len(letters) == 12 == len(set(letters)), lang
+        t = tables[name]
+        mask = bytearray(16)
+        for ch in letters:
+            hits = [b for b in range(128) if t[b] == ord(ch)]
+            assert len(hits) == 1, f"{name}: {ch} at {hits}"
+            mask[hits[0] >> 3] |= 1 << (hits[0] & 7)
+        cells = ",".join(f"0x{m:02x}" for m in mask)
+        w(f"    {{&pith_sbcs_{ident(name)}, {{{cells}}}}}, /* {lang}: {' '.join(letters)} */\n")
+    w("};\n")
     # Labels: sorted and front-coded (see the top of this file), and how many there are.
     labels = sorted((label, k) for k, p in enumerate(PAGES) for label in p[5])
     assert len({label for label, _ in labels}) == len(labels) and len(PAGES) < 256

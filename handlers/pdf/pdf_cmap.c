@@ -598,9 +598,12 @@ size_t pdf_cmap_code(const pdf_cmap *c, const uint8_t *s, size_t n, uint32_t *co
     if (c->nspace == 0) {
         len = c->min_len;
     } else {
-        for (uint32_t l = 1; l <= 4 && !len; l++)
-            for (uint32_t i = 0; i < c->nspace && !len; i++)
-                if (c->space[i].n == l && space_match(&c->space[i], s, n)) len = l;
+        /* the shortest range that matches: one pass keeping the least length (a length-1
+         * match cannot be beaten) */
+        uint32_t least = 5;
+        for (uint32_t i = 0; i < c->nspace && least > 1; i++)
+            if (c->space[i].n < least && space_match(&c->space[i], s, n)) least = c->space[i].n;
+        len = least < 5 ? least : 0;
         if (!len) {
             /* §9.7.6.3: the shortest range whose first byte matches, else the shortest */
             uint32_t best = 5, any = 5;
