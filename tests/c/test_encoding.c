@@ -495,6 +495,47 @@ Test(encoding, sniffer_keeps_latin_text_windows_1252)
     cr_assert_str_eq(cs.name, "windows-1252");
 }
 
+/* Text of each language the sniffer weighs, encoded here into its page through the page's
+ * own table (not the sniffer's masks), is named as that page, Russian in each of its three. */
+Test(encoding, sniffer_names_each_single_byte_language)
+{
+    static const struct {
+        const char *label, *utf8;
+    } cases[] = {
+        {"windows-1251", "Съешь же ещё этих мягких французских булок, да выпей чаю. Он сказал"},
+        {"koi8-r", "Съешь же ещё этих мягких французских булок, да выпей чаю. Он сказал"},
+        {"ibm866", "Съешь же ещё этих мягких французских булок, да выпей чаю. Он сказал"},
+        {"windows-1256", "اللغة العربية هي لغة رسمية في كل دول الوطن العربي إضافة إلى أنها لغة"},
+        {"windows-1255", "עברית היא שפה שמית ממשפחת השפות האפרו-אסיאתיות, הידועה כשפתם של"},
+        {"windows-1253", "Η ελληνική γλώσσα είναι μία από τις ινδοευρωπαϊκές γλώσσες και"},
+        {"windows-874", "ภาษาไทยเป็นภาษาราชการของประเทศไทยและเป็นภาษาแม่ของชาวไทย"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const pith_sbcs *cs = pith_sbcs_find(cases[i].label, strlen(cases[i].label));
+        cr_assert_not_null(cs, "%s", cases[i].label);
+        uint16_t t[128];
+        pith_sbcs_expand(cs, t);
+        uint8_t out[512];
+        size_t n = 0;
+        const uint8_t *s = (const uint8_t *)cases[i].utf8;
+        for (size_t k = 0, len = strlen(cases[i].utf8); k < len;) {
+            uint32_t cp;
+            k += pith_utf8_decode(s + k, len - k, &cp);
+            if (cp < 0x80) {
+                out[n++] = (uint8_t)cp;
+                continue;
+            }
+            uint32_t b = 0;
+            while (b < 128 && t[b] != cp) b++;
+            if (b < 128) out[n++] = (uint8_t)(0x80 + b); /* a letter the page lacks is left out */
+        }
+        bool need;
+        pith_charset got = pith_charset_sniff(out, n, NULL, &need);
+        cr_assert_not(need, "%s", cases[i].label);
+        cr_assert_str_eq(got.name, cases[i].label);
+    }
+}
+
 /* MARK: - Hostile */
 
 /* A pack the test builds: every section present and of the right size, a few cells set. */
