@@ -11,6 +11,7 @@
 
 #include "doc_int.h"
 #include "fmt.h"
+#include "utf.h"
 
 #define DEFAULT_RETAIN ((size_t)1 << 20)
 
@@ -168,7 +169,20 @@ pith_status pith_doc_add_meta(pith_doc *doc, const char *key, const char *value,
     size_t klen = strlen(key);
     pith_meta_entry *m = pith_doc_alloc(doc, sizeof *m);
     char *k = m ? copy_bytes(doc, key, klen) : NULL;
-    char *v = k ? copy_bytes(doc, value, value_len) : NULL;
+    char *v = NULL;
+    if (k && pith_utf8_valid_prefix((const uint8_t *)value, value_len) != value_len) {
+        /* pith.h promises UTF-8 values whatever a file holds: a handler's bytes that are not
+         * (a PDF name, a header in an unknown charset) keep their text, U+FFFD for the rest */
+        size_t cap = 3 * value_len + 3, used;
+        v = value_len < (SIZE_MAX - 4) / 3 ? pith_doc_alloc(doc, cap + 1) : NULL;
+        if (v) {
+            value_len = pith_utf8_repair((const uint8_t *)value, value_len, true, (uint8_t *)v,
+                                         cap, &used);
+            v[value_len] = '\0';
+        }
+    } else if (k) {
+        v = copy_bytes(doc, value, value_len);
+    }
     if (!v) return pith_doc_status(doc);
     m->next = NULL;
     m->key.p = k;

@@ -56,6 +56,19 @@ static size_t clean_utf8(uint8_t *s, size_t n)
     return k;
 }
 
+/* s[0..n) as UTF-8, ill-formed sequences as U+FFFD, cleaned as above. */
+static pith_str utf8_text(pith_arena *a, const uint8_t *s, size_t n)
+{
+    pith_str r = {"", 0};
+    size_t cap = 3 * n + 3, used;
+    uint8_t *o = pith_arena_alloc(a, cap);
+    if (!o) return r;
+    size_t k = pith_utf8_repair(s, n, true, o, cap, &used);
+    r.p = (const char *)o;
+    r.n = clean_utf8(o, k);
+    return r;
+}
+
 pith_str pdf_text_string(pith_arena *a, const uint8_t *s, size_t n)
 {
     pith_str r = {"", 0};
@@ -71,15 +84,7 @@ pith_str pdf_text_string(pith_arena *a, const uint8_t *s, size_t n)
         r.n = clean_utf8(o, k);
         return r;
     }
-    if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
-        size_t cap = 3 * n + 3, used;
-        uint8_t *o = pith_arena_alloc(a, cap);
-        if (!o) return r;
-        size_t k = pith_utf8_repair(s + 3, n - 3, true, o, cap, &used);
-        r.p = (const char *)o;
-        r.n = clean_utf8(o, k);
-        return r;
-    }
+    if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) return utf8_text(a, s + 3, n - 3);
     uint8_t *o = pith_arena_alloc(a, 3 * n);
     if (!o) return r;
     size_t k = 0;
@@ -232,7 +237,8 @@ static void read_info(pdf_ctx *ctx, fields *f)
         const pdf_obj *v = pdf_dict_get(ctx, info, info_key[i]);
         pith_str s = {0};
         if (v->kind == PDF_STRING) s = pdf_text_string(pith_doc_arena(ctx->doc), v->u.s, v->n);
-        else if (v->kind == PDF_NAME) s = (pith_str){(const char *)v->u.s, v->n};
+        /* a name is any bytes (UTF-8 by convention since PDF 2.0, §7.3.5) */
+        else if (v->kind == PDF_NAME) s = utf8_text(pith_doc_arena(ctx->doc), v->u.s, v->n);
         s = trim(s);
         if (!s.n) continue;
         if (i == F_CREATED || i == F_MODIFIED) set_date(ctx->doc, &f->v[i], s);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "utf.h"
 
 /* MARK: - A scripted handler */
 
@@ -193,6 +194,40 @@ Test(doc, metadata_is_there_before_the_first_chunk_and_in_json)
     free(t);
 }
 
+
+static pith_status emit_bad_meta(pith_doc *doc, uint32_t unit)
+{
+    (void)unit;
+    /* two stray bytes, then a sequence cut by the end of the value */
+    pith_status st = pith_doc_add_meta(doc, "subject", "Pr\xFF\xFEx\xE2\x82", 7);
+    if (st != PITH_OK) return st;
+    if ((st = pith_emit_begin(doc, PITH_EV_PARAGRAPH, NULL)) != PITH_OK) return st;
+    if ((st = pith_emit_text(doc, "body", 4, 0)) != PITH_OK) return st;
+    return pith_emit_end(doc, PITH_EV_PARAGRAPH);
+}
+
+/* pith.h promises UTF-8 metadata: a handler's value that is not (found by fuzz_pdf: a PDF
+ * name's raw bytes) is repaired where it is added, each ill-formed subpart one U+FFFD. */
+Test(doc, metadata_values_are_utf8_whatever_the_handler_gives)
+{
+    script s = {.units = 1, .emit = emit_bad_meta};
+    pith_options o = pith_options_default();
+    o.output = PITH_OUT_JSONL;
+    pith_doc *doc;
+    cr_assert_eq(open_script(&s, &o, &doc), PITH_OK);
+    pith_status st;
+    char *t = collect(doc, &st, NULL, 0);
+    cr_assert_eq(st, PITH_OK);
+    cr_assert_eq(pith_utf8_valid_prefix((const uint8_t *)t, strlen(t)), strlen(t), "%s", t);
+    static const char want[] = "Pr\xEF\xBF\xBD\xEF\xBF\xBDx\xEF\xBF\xBD";
+    cr_assert(strstr(t, want), "%s", t);
+    cr_assert_eq(pith_doc_meta_count(doc), 2);
+    pith_str k, v;
+    cr_assert_eq(pith_doc_meta(doc, 1, &k, &v), PITH_OK);
+    cr_assert_eq(v.n, sizeof want - 1);
+    cr_assert_eq(memcmp(v.p, want, v.n), 0);
+    free(t);
+}
 /* MARK: - Chunking */
 
 Test(doc, ten_megabytes_in_4096_byte_chunks_on_code_point_boundaries)

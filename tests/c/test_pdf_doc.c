@@ -802,6 +802,25 @@ Test(pdf_doc, info_dictionary_to_metadata)
     free(w.b.p);
 }
 
+/* Names in the Info dictionary (producers write /Title /Something): their bytes are UTF-8 by
+ * convention (§7.3.5), #xx escapes included; bytes that are not are U+FFFD (fuzz_pdf found a
+ * name's 0xFF bytes passed through as a title). */
+Test(pdf_doc, info_names_are_utf8_text)
+{
+    pdfw w;
+    w_begin(&w, NULL);
+    w_three_pages(&w);
+    w_obj(&w, 7, "<< /Title /Caf#C3#A9 /Author /Ann#FFB#E2#82 >>");
+    w_xref(&w, "/Info 7 0 R", 0, -1);
+    doc_result r = run_handler(&w.b);
+    cr_assert_eq(r.open_st, PITH_OK, "%s", r.err);
+    char v[256];
+    cr_assert_str_eq(doc_meta(&r, "title", v, sizeof v), "Caf\xC3\xA9");
+    cr_assert_str_eq(doc_meta(&r, "author", v, sizeof v), "Ann\xEF\xBF\xBD" "B\xEF\xBF\xBD");
+    doc_result_free(&r);
+    free(w.b.p);
+}
+
 Test(pdf_doc, broken_dates_are_tolerated)
 {
     struct { const char *in, *want; } c[] = {
