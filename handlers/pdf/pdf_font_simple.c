@@ -360,11 +360,13 @@ static pith_status load_simple(pdf_ctx *ctx, const pdf_obj *dict, pdf_font *f, b
         if (it->kind == PDF_INT || it->kind == PDF_REAL) {
             code = pdf_int(it, -1);
         } else if (it->kind == PDF_NAME) {
+            /* past 255 a name names no code: code stays where it is (a count from a huge
+             * start would overflow) */
             if (code >= 0 && code < 256) {
                 dname[code] = it->u.s;
                 dlen[code] = it->n;
+                code++;
             }
-            if (code >= 0) code++;
         }
     }
 
