@@ -195,6 +195,18 @@ Test(doc, metadata_is_there_before_the_first_chunk_and_in_json)
 }
 
 
+/* The script's whole JSON Lines output (malloc'd), the document left open in *doc. */
+static char *run_jsonl(const script *s, pith_doc **doc)
+{
+    pith_options o = pith_options_default();
+    o.output = PITH_OUT_JSONL;
+    cr_assert_eq(open_script(s, &o, doc), PITH_OK);
+    pith_status st;
+    char *t = collect(*doc, &st, NULL, 0);
+    cr_assert_eq(st, PITH_OK);
+    return t;
+}
+
 static pith_status emit_bad_meta(pith_doc *doc, uint32_t unit)
 {
     (void)unit;
@@ -211,13 +223,8 @@ static pith_status emit_bad_meta(pith_doc *doc, uint32_t unit)
 Test(doc, metadata_values_are_utf8_whatever_the_handler_gives)
 {
     script s = {.units = 1, .emit = emit_bad_meta};
-    pith_options o = pith_options_default();
-    o.output = PITH_OUT_JSONL;
     pith_doc *doc;
-    cr_assert_eq(open_script(&s, &o, &doc), PITH_OK);
-    pith_status st;
-    char *t = collect(doc, &st, NULL, 0);
-    cr_assert_eq(st, PITH_OK);
+    char *t = run_jsonl(&s, &doc);
     cr_assert_eq(pith_utf8_valid_prefix((const uint8_t *)t, strlen(t)), strlen(t), "%s", t);
     static const char want[] = "Pr\xEF\xBF\xBD\xEF\xBF\xBDx\xEF\xBF\xBD";
     cr_assert(strstr(t, want), "%s", t);
@@ -618,13 +625,8 @@ Test(doc, nested_documents_leave_the_parents_unit_names)
 {
     if (!pith_registry_find(PITH_FMT_PDF)) cr_skip_test("needs a handler that names units (pdf)");
     script s = {.units = 2, .emit = emit_named_nest};
-    pith_options o = pith_options_default();
-    o.output = PITH_OUT_JSONL;
     pith_doc *doc;
-    cr_assert_eq(open_script(&s, &o, &doc), PITH_OK);
-    pith_status st;
-    char *t = collect(doc, &st, NULL, 0);
-    cr_assert_eq(st, PITH_OK);
+    char *t = run_jsonl(&s, &doc);
     cr_assert(strstr(t, "\"index\":1,\"kind\":\"page\",\"name\":\"second\"") != NULL, "%s", t);
     free(t);
 }
