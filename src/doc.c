@@ -163,26 +163,29 @@ static char *copy_bytes(pith_doc *doc, const char *s, size_t n)
     return p;
 }
 
+/* s[0..*n) copied like copy_bytes, as UTF-8: pith.h promises UTF-8 values whatever a file
+ * holds, so a handler's bytes that are not (a PDF name, a header in an unknown charset) keep
+ * their text and get U+FFFD for the rest; *n is the copy's length. */
+static char *copy_utf8(pith_doc *doc, const char *s, size_t *n)
+{
+    if (pith_utf8_valid_prefix((const uint8_t *)s, *n) == *n) return copy_bytes(doc, s, *n);
+    if (*n >= (SIZE_MAX - 4) / 3) return NULL;
+    size_t cap = 3 * *n + 3, used;
+    char *p = pith_doc_alloc(doc, cap + 1);
+    if (p) {
+        *n = pith_utf8_repair((const uint8_t *)s, *n, true, (uint8_t *)p, cap, &used);
+        p[*n] = '\0';
+    }
+    return p;
+}
+
 pith_status pith_doc_add_meta(pith_doc *doc, const char *key, const char *value, size_t value_len)
 {
     if (doc->nest) return PITH_OK; /* an embedded document's metadata is not the document's */
     size_t klen = strlen(key);
     pith_meta_entry *m = pith_doc_alloc(doc, sizeof *m);
     char *k = m ? copy_bytes(doc, key, klen) : NULL;
-    char *v = NULL;
-    if (k && pith_utf8_valid_prefix((const uint8_t *)value, value_len) != value_len) {
-        /* pith.h promises UTF-8 values whatever a file holds: a handler's bytes that are not
-         * (a PDF name, a header in an unknown charset) keep their text, U+FFFD for the rest */
-        size_t cap = 3 * value_len + 3, used;
-        v = value_len < (SIZE_MAX - 4) / 3 ? pith_doc_alloc(doc, cap + 1) : NULL;
-        if (v) {
-            value_len = pith_utf8_repair((const uint8_t *)value, value_len, true, (uint8_t *)v,
-                                         cap, &used);
-            v[value_len] = '\0';
-        }
-    } else if (k) {
-        v = copy_bytes(doc, value, value_len);
-    }
+    char *v = k ? copy_utf8(doc, value, &value_len) : NULL;
     if (!v) return pith_doc_status(doc);
     m->next = NULL;
     m->key.p = k;

@@ -194,7 +194,6 @@ Test(doc, metadata_is_there_before_the_first_chunk_and_in_json)
     free(t);
 }
 
-
 /* The script's whole JSON Lines output (malloc'd), the document left open in *doc. */
 static char *run_jsonl(const script *s, pith_doc **doc)
 {
@@ -235,6 +234,7 @@ Test(doc, metadata_values_are_utf8_whatever_the_handler_gives)
     cr_assert_eq(memcmp(v.p, want, v.n), 0);
     free(t);
 }
+
 /* MARK: - Chunking */
 
 Test(doc, ten_megabytes_in_4096_byte_chunks_on_code_point_boundaries)
