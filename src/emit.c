@@ -94,8 +94,8 @@ static pith_ev top(const pith_doc *doc)
     return doc->depth ? (pith_ev)doc->stack[doc->depth - 1].ev : PITH_EV_UNIT;
 }
 
-static const pith_ev_list auto_list = {0, 1};
-static const pith_ev_item auto_item = {-1};
+static const pith_ev_list auto_list = {.ordered = 0, .start = 1};
+static const pith_ev_item auto_item = {.checked = -1};
 static const pith_ev_cell auto_cell = {1, 0};
 
 /* Can container t (PITH_EV_UNIT for the unit level) hold `ev` directly? Bit ev of takes[t],

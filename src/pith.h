@@ -333,8 +333,17 @@ typedef struct pith_ev_unit { uint32_t index; pith_unit_kind kind; pith_str name
 typedef struct pith_ev_section { pith_section_kind kind; } pith_ev_section;
 typedef struct pith_ev_heading { uint32_t level; /* 1..6 */ } pith_ev_heading;
 typedef struct pith_ev_code { pith_str lang; } pith_ev_code;
-typedef struct pith_ev_list { uint32_t ordered; uint32_t start; } pith_ev_list;
-typedef struct pith_ev_item { int32_t checked; /* -1 not a task, 0 open, 1 done */ } pith_ev_item;
+/* An ordered list numbers its items from start (which may be 0 or negative), counting down when
+ * reversed. */
+typedef struct pith_ev_list { uint32_t ordered; int64_t start; uint32_t reversed; } pith_ev_list;
+/* checked: -1 not a task, 0 open, 1 done. has_value: in an ordered list the item's number is
+ * value (HTML <li value>), and the items after it count on from there. Serializers take numbers
+ * within 32 bits (a start or value beyond is clamped to that range). */
+typedef struct pith_ev_item {
+    int32_t checked;
+    uint32_t has_value;
+    int64_t value;
+} pith_ev_item;
 typedef struct pith_ev_cell { uint32_t colspan; uint32_t header; } pith_ev_cell;
 typedef struct pith_ev_link { pith_str href; } pith_ev_link;
 typedef struct pith_ev_image { pith_str alt; pith_str src; } pith_ev_image;

@@ -61,10 +61,10 @@ static int h_attr(ser_base *b, const char *name, const char *s, size_t n)
     return ser_put(b, "\"", 1);
 }
 
-static int h_num_attr(ser_base *b, const char *name, uint64_t v)
+static int h_num_attr(ser_base *b, const char *name, int64_t v)
 {
     char buf[24];
-    return h_attr(b, name, buf, ser_u64(buf, v));
+    return h_attr(b, name, buf, ser_i64(buf, v));
 }
 
 static int h_flags(html_state *h, uint32_t want)
@@ -105,13 +105,19 @@ static int h_box_begin(ser_base *b, ser_frame *f, const void *detail)
     case PITH_EV_LIST:
         if (!f->a) return ser_puts(b, "<ul>\n");
         if ((r = ser_puts(b, "<ol"))) return r;
-        if (f->b != 1 && (r = h_num_attr(b, "start", f->b))) return r;
+        if ((f->a & 2u) && (r = ser_puts(b, " reversed"))) return r;
+        if ((f->num != 1 || (f->a & 2u)) && (r = h_num_attr(b, "start", f->num))) return r;
         return ser_puts(b, ">\n");
-    case PITH_EV_ITEM:
-        if ((r = ser_puts(b, "<li>"))) return r;
+    case PITH_EV_ITEM: {
+        const ser_frame *p = ser_parent(b, f);
+        if ((r = ser_puts(b, "<li"))) return r;
+        if (f->b && p && p->ev == PITH_EV_LIST && p->a && (r = h_num_attr(b, "value", f->num)))
+            return r;
+        if ((r = ser_put(b, ">", 1))) return r;
         if (f->a == 1) return ser_puts(b, "<input type=\"checkbox\" disabled> ");
         if (f->a == 2) return ser_puts(b, "<input type=\"checkbox\" disabled checked> ");
         return 0;
+    }
     case PITH_EV_TABLE:
         return ser_puts(b, "<table>\n");
     case PITH_EV_ROW:

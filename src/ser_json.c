@@ -99,11 +99,11 @@ static int js_field(ser_base *b, const char *key, const char *s, size_t n)
 }
 
 /* ,"key":N */
-static int js_num(ser_base *b, const char *key, uint64_t v)
+static int js_num(ser_base *b, const char *key, int64_t v)
 {
     int r;
     if ((r = ser_puts(b, ",\"")) || (r = ser_puts(b, key)) || (r = ser_puts(b, "\":"))) return r;
-    return ser_put_u64(b, v);
+    return ser_put_i64(b, v);
 }
 
 static int js_float(ser_base *b, float v)
@@ -250,11 +250,17 @@ static int js_box_begin(ser_base *b, ser_frame *f, const void *detail)
     case PITH_EV_LIST:
         if ((r = js_obj(js, p, "list"))) return r;
         if (!f->a) return ser_puts(b, ",\"ordered\":false,\"items\":[");
-        if ((r = ser_puts(b, ",\"ordered\":true")) || (r = js_num(b, "start", f->b))) return r;
+        if ((r = ser_puts(b, ",\"ordered\":true")) || (r = js_num(b, "start", f->num))) return r;
+        if ((f->a & 2u) && (r = ser_puts(b, ",\"reversed\":true"))) return r;
         return ser_puts(b, ",\"items\":[");
     case PITH_EV_ITEM:
         if ((r = js_comma(b, p)) || (r = ser_put(b, "{", 1))) return r;
         if (f->a && (r = ser_puts(b, f->a == 2 ? "\"checked\":true," : "\"checked\":false,")))
+            return r;
+        /* js_num writes ",key": after '{' the value goes first, with its own comma after */
+        if (f->b && p && p->ev == PITH_EV_LIST && p->a &&
+            ((r = ser_puts(b, "\"value\":")) || (r = ser_put_i64(b, f->num)) ||
+             (r = ser_put(b, ",", 1))))
             return r;
         return ser_puts(b, "\"blocks\":[");
     case PITH_EV_TABLE:

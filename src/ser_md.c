@@ -491,14 +491,15 @@ static int md_box_begin(ser_base *b, ser_frame *f, const void *detail)
         md_block_start(md, p, PITH_EV_LIST);
         if (p && p->u == (uint32_t)c) c = f->a ? ')' : '*';
         f->u = (uint32_t)c;
-        if (f->b > 999999999u) f->b = 999999999u;  /* CommonMark: at most 9 digits */
         return 0;
     }
     case PITH_EV_ITEM: {
         size_t k = 0;
         if (p && p->ev == PITH_EV_LIST && p->a) {
-            uint64_t num = (uint64_t)p->b + p->n;
-            k = ser_u64(f->mark, num > 999999999u ? 999999999u : num);
+            /* CommonMark: 0 to 999999999 (a reversed list has no Markdown of its own: its
+             * numbers are written as they count down, which a reader takes as a start) */
+            int64_t num = ser_item_number(p, f);
+            k = ser_u64(f->mark, num < 0 ? 0 : num > 999999999 ? 999999999u : (uint64_t)num);
             f->mark[k++] = (char)p->u;
         } else {
             f->mark[k++] = p && p->ev == PITH_EV_LIST ? (char)p->u : '-';

@@ -1,9 +1,10 @@
 /* ser_text.c: the plain text serializer (PITH_OUT_TEXT).
  *
  * Blocks are separated by one blank line, list items and table rows by a line break; list items
- * start with "- " or "N. " (plus "[x] "/"[ ] " for tasks) and nested lists are indented two
- * spaces a level; a table row is one line of tab-separated cells (a cell spanning n columns is
- * followed by n-1 more tabs). Text is written as it comes (handlers have normalized it); flags,
+ * start with "- " or "N. " (plus "[x] "/"[ ] " for tasks; N counts down in a reversed list, to 0
+ * and below if the items outnumber the start) and nested lists are indented two spaces a level;
+ * a table row is one line of tab-separated cells (a cell spanning n columns is followed by n-1
+ * more tabs). Text is written as it comes (handlers have normalized it); flags,
  * links and metadata leave no mark. Text that arrives at unit level, outside any block, is
  * written verbatim: the plain-text handler relies on it to give a .txt back byte for byte, so
  * no final newline is added after it either.
@@ -84,7 +85,7 @@ static int txt_box_begin(ser_base *b, ser_frame *f, const void *detail)
     case PITH_EV_ITEM: {
         size_t k = 0;
         if (p && p->ev == PITH_EV_LIST && p->a) {
-            k = ser_u64(f->mark, (uint64_t)p->b + p->n);
+            k = ser_i64(f->mark, ser_item_number(p, f));
             f->mark[k++] = '.';
         } else {
             f->mark[k++] = '-';

@@ -30,10 +30,25 @@ int ser_flags_split(uint32_t open, uint32_t want)
 
 size_t ser_u64(char *buf, uint64_t v) { return pith_fmt_u64(buf, v); }
 
-int ser_put_u64(ser_base *b, uint64_t v)
+size_t ser_i64(char *buf, int64_t v)
+{
+    if (v >= 0) return pith_fmt_u64(buf, (uint64_t)v);
+    buf[0] = '-';
+    return 1 + pith_fmt_u64(buf + 1, 0 - (uint64_t)v);
+}
+
+int64_t ser_item_number(ser_frame *p, const ser_frame *f)
+{
+    /* numbers are clamped to 32 bits and a list has fewer than 2^32 items: no overflow */
+    int64_t k = f->b ? f->num : p->num;
+    p->num = k + ((p->a & 2u) ? -1 : 1);
+    return k;
+}
+
+int ser_put_i64(ser_base *b, int64_t v)
 {
     char buf[24];
-    return ser_put(b, buf, pith_fmt_u64(buf, v));
+    return ser_put(b, buf, ser_i64(buf, v));
 }
 
 /* An arena request failed: the core may already have recorded why. */
@@ -100,6 +115,12 @@ static int copy_str(ser_base *b, pith_str *dst, pith_str src)
     return 0;
 }
 
+/* List numbers within 32 bits, as pith.h says: then a list's count never overflows. */
+static int64_t clamp32(int64_t v)
+{
+    return v < INT32_MIN ? INT32_MIN : v > UINT32_MAX ? UINT32_MAX : v;
+}
+
 /* Copy what the frame needs of the detail (see ser_frame). */
 static int frame_fill(ser_base *b, ser_frame *f, const void *detail)
 {
@@ -127,17 +148,19 @@ static int frame_fill(ser_base *b, ser_frame *f, const void *detail)
         if (f->a > 6) f->a = 6;
         return 0;
     case PITH_EV_LIST:
-        f->b = 1;
+        f->num = 1;
         if (detail) {
             const pith_ev_list *d = detail;
-            f->a = d->ordered != 0;
-            f->b = d->start;
+            f->a = d->ordered ? 1u | (d->reversed ? 2u : 0u) : 0u;
+            f->num = clamp32(d->start);
         }
         return 0;
     case PITH_EV_ITEM:
         if (detail) {
-            int32_t c = ((const pith_ev_item *)detail)->checked;
-            f->a = c < 0 ? 0 : c == 0 ? 1 : 2;
+            const pith_ev_item *d = detail;
+            f->a = d->checked < 0 ? 0 : d->checked == 0 ? 1 : 2;
+            f->b = d->has_value != 0;
+            f->num = clamp32(d->value);
         }
         return 0;
     case PITH_EV_CELL:
@@ -166,6 +189,7 @@ static ser_frame *frame_push(ser_base *b, pith_ev ev)
     f->cls = (uint8_t)ev_class(ev);
     f->open = f->inert = f->pfx = f->fresh = f->mark_len = f->mark_w = 0;
     f->a = f->b = f->n = f->u = f->up = 0;
+    f->num = 0;
     f->s.p = NULL;
     f->s.n = 0;
     if (b->depth) {

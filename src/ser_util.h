@@ -41,7 +41,8 @@ enum { SER_FSEP_NONE = 0, SER_FSEP_CELL, SER_FSEP_LINE };
 
 /* Detail numbers, copied at begin because the detail lives only during the callback:
  *   DOCUMENT a=format b=units   UNIT a=index b=kind   SECTION a=kind   HEADING a=level 1..6
- *   LIST a=ordered b=start      ITEM a=checked+1 (0 not a task, 1 open, 2 done)
+ *   LIST a=ordered (1) | reversed (2) num=its start, then the next item's number
+ *   ITEM a=checked+1 (0 not a task, 1 open, 2 done) b=has a value num=that value
  *   CELL a=colspan (1..SER_COLSPAN_MAX) b=header
  * and strings, copied to the serializer's per-unit memory (pith_ser_alloc): CODE s=lang,
  * LINK s=href. frame_push clears each field but mark by name: a new field is cleared there. */
@@ -58,6 +59,7 @@ typedef struct ser_frame {
     uint32_t n;        /* children written so far (list items, row cells, JSON commas) */
     uint32_t u;        /* the serializer's own */
     uint32_t up;       /* index + 1 of the topmost BOX frame below it, 0 = none (ser_parent) */
+    int64_t num;       /* LIST, ITEM: numbering (above) */
     pith_str s;
     char mark[SER_MARK_MAX];
 } ser_frame;
@@ -199,8 +201,13 @@ int ser_flags_split(uint32_t open, uint32_t want);
 /* pith_out_write writes nothing for n == 0. */
 #define ser_put(b, s, n) pith_out_write((b)->doc, (s), (n))
 #define ser_puts(b, s) pith_out_str((b)->doc, (s))
-int ser_put_u64(ser_base *b, uint64_t v);
+int ser_put_i64(ser_base *b, int64_t v);
 /* Decimal digits of v into buf (>= 21 bytes), returning the length. */
 size_t ser_u64(char *buf, uint64_t v);
+/* The same for a signed number ('-' first when negative). */
+size_t ser_i64(char *buf, int64_t v);
+/* The number of item f of ordered list p, as the list counts (from its start, up or down when
+ * reversed) or as the item says (has_value); p then counts on from it. Once per item. */
+int64_t ser_item_number(ser_frame *p, const ser_frame *f);
 
 #endif

@@ -190,13 +190,13 @@ static pith_status list_item(docx_state *st, int32_t num_id, int32_t ilvl, bool 
         /* the next item of the open list: the previous item ends */
         if ((r = pith_emit_end(doc, PITH_EV_ITEM)) != PITH_OK) return r;
     } else if (st->nlist < LIST_MAX) {
-        pith_ev_list d = {ordered ? 1u : 0u, start > 0 ? (uint32_t)start : 0u};
+        pith_ev_list d = {.ordered = ordered ? 1u : 0u, .start = start > 0 ? start : 0};
         if ((r = pith_emit_begin(doc, PITH_EV_LIST, &d)) != PITH_OK) return r;
         st->list[st->nlist++] = (list_frame){num_id, ilvl, ordered};
     } else if ((r = pith_emit_end(doc, PITH_EV_ITEM)) != PITH_OK) {
         return r; /* too deep: items stay at the deepest level */
     }
-    pith_ev_item it = {-1};
+    pith_ev_item it = {.checked = -1};
     return pith_emit_begin(doc, PITH_EV_ITEM, &it);
 }
 

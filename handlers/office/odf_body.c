@@ -596,7 +596,7 @@ static pith_status item_start(odf_walk *w, odf_frame *f, const pith_xml_token *t
     if (!parent->began) {
         uint32_t lv = w->list_level ? w->list_level : 1;
         const odf_list_style *ls = w->list_style;
-        pith_ev_list l = {0, 1};
+        pith_ev_list l = {.ordered = 0, .start = 1};
         if (ls && lv <= ODF_LIST_LEVELS) {
             l.ordered = (ls->numbered >> (lv - 1)) & 1u;
             l.start = ls->start[lv - 1];
@@ -606,7 +606,7 @@ static pith_status item_start(odf_walk *w, odf_frame *f, const pith_xml_token *t
         parent->began = 1;
     }
     f->act = A_ITEM;
-    pith_ev_item it = {-1};
+    pith_ev_item it = {.checked = -1};
     return ev_begin(w, PITH_EV_ITEM, &it);
 }
 

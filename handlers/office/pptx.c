@@ -216,14 +216,14 @@ static pith_status list_item(walker *w, uint32_t lvl, bool ordered, uint32_t sta
     }
     while (w->ldepth < lvl + 1) {
         bool o = w->ldepth == lvl ? ordered : false;
-        pith_ev_list l = {o ? 1u : 0u, w->ldepth == lvl ? start : 1u};
+        pith_ev_list l = {.ordered = o ? 1u : 0u, .start = w->ldepth == lvl ? start : 1u};
         if ((st = pith_emit_begin(doc, PITH_EV_LIST, &l)) != PITH_OK) return st;
         w->lord[w->ldepth++] = o;
-        pith_ev_item it = {-1};
+        pith_ev_item it = {.checked = -1};
         if (w->ldepth < lvl + 1 && (st = pith_emit_begin(doc, PITH_EV_ITEM, &it)) != PITH_OK)
             return st;
     }
-    pith_ev_item it = {-1};
+    pith_ev_item it = {.checked = -1};
     return pith_emit_begin(doc, PITH_EV_ITEM, &it);
 }
 

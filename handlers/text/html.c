@@ -9,7 +9,8 @@
  * pre-like elements and textarea. Not text: head, script, style, template, noscript, iframe,
  * svg, math, title, and elements with hidden or an inline display:none. Metadata: title,
  * language, author, description, keywords, og:title, og:description, encoding.
- * Left out: other CSS, reversed numbering and <li value> (no event field), rowspan.
+ * Lists number as §4.4.5 says (start, reversed, li value).
+ * Left out: other CSS, rowspan.
  * Limits: one unit, in steps of HTML_STEP input bytes; max_depth bounds the open elements
  * (deeper ones are counted; PITH_E_LIMIT only for a hidden or preformatted one, whose text would
  * come out wrong); one work unit per input byte.
@@ -20,6 +21,7 @@
 #include "charset.h"
 #include "core.h"
 #include "entities.h"
+#include "html_items.h"
 #include "html_tok.h"
 #include "html_tree.h"
 #include "swar.h"
@@ -94,6 +96,8 @@ typedef struct html_state {
         uint32_t len;
         uint32_t id;
     } cache[64];
+
+    pith_html_items items; /* item counts of reversed lists, read ahead */
 } html_state;
 
 /* MARK: - Events */
@@ -480,22 +484,6 @@ static const char *attr_value_n(html_state *st, const pith_html_tok *t, const ch
 #define attr_value(st, t, lit, collapse, len) \
     attr_value_n(st, t, lit, sizeof(lit) - 1, collapse, len)
 
-static uint32_t attr_uint(const pith_html_tok *t, const char *name, size_t name_len, uint32_t dflt,
-                          uint32_t max)
-{
-    const pith_html_attr *a = pith_html_attr_find(t, name, name_len);
-    if (!a) return dflt;
-    size_t i = 0;
-    while (i < a->value_len && tcls[a->value[i]] == 1) i++;
-    if (i >= a->value_len || a->value[i] < '0' || a->value[i] > '9') return dflt;
-    uint64_t v = 0;
-    for (; i < a->value_len && a->value[i] >= '0' && a->value[i] <= '9'; i++) {
-        v = v * 10 + (a->value[i] - '0');
-        if (v > max) v = max;
-    }
-    return (uint32_t)v;
-}
-
 /* hidden, or display:none in the style attribute (any case, spaces around ':' allowed). Runs
  * for every start tag: one pass over the attributes, most of which start with neither letter. */
 static bool is_hidden(const pith_html_tok *t)
@@ -788,13 +776,17 @@ static pith_status on_start(html_state *st, const pith_html_tok *t)
     case HTML_K_UL:
     case HTML_K_OL: {
         if (st->leaf == PITH_EV_HEADING || st->leaf == PITH_EV_CODE) return PITH_OK;
-        pith_ev_list l = {e->kind == HTML_K_OL, 1};
-        if (e->kind == HTML_K_OL) l.start = attr_uint(t, "start", 5, 1, 999999999u);
+        pith_ev_list l = {.ordered = e->kind == HTML_K_OL, .start = 1};
+        if (e->kind == HTML_K_OL &&
+            (r = pith_html_list_numbers(&st->items, st->doc, st->src, st->len, t, st->tok.pos,
+                                        st->tree.max, &l)) != PITH_OK)
+            return r;
         return es_begin(st, PITH_EV_LIST, &l, me);
     }
     case HTML_K_LI: {
         if (st->leaf == PITH_EV_HEADING || st->leaf == PITH_EV_CODE) return PITH_OK;
-        pith_ev_item it = {-1};
+        pith_ev_item it = {.checked = -1};
+        it.has_value = PITH_HTML_ATTR_INT(t, "value", &it.value);
         return es_begin(st, PITH_EV_ITEM, &it, me);
     }
     case HTML_K_TR:
@@ -803,8 +795,11 @@ static pith_status on_start(html_state *st, const pith_html_tok *t)
     case HTML_K_TD:
     case HTML_K_TH: {
         if ((r = begin_table(st)) != PITH_OK) return r;
-        pith_ev_cell c = {attr_uint(t, "colspan", 7, 1, 1000), e->kind == HTML_K_TH};
-        if (c.colspan == 0) c.colspan = 1;
+        /* §13.2.6.4.14 via §4.9.11: colspan 0 or none is 1, above 1000 is 1000 */
+        int64_t span = 1;
+        PITH_HTML_ATTR_INT(t, "colspan", &span);
+        pith_ev_cell c = {span < 1 ? 1u : span > 1000 ? 1000u : (uint32_t)span,
+                          e->kind == HTML_K_TH};
         st->ws = false;
         st->line_start = true;
         return es_begin(st, PITH_EV_CELL, &c, me);

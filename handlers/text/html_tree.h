@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "core.h"
+#include "html_tok.h"
 
 #define PITH_HTML_SCOPE_MAX 512u
 
@@ -211,6 +212,16 @@ extern const pith_html_el pith_html_elements[HTML_EL_COUNT];
 /* The element named name[0..len) (lowercase), or HTML_EL_UNKNOWN. */
 uint32_t pith_html_el_find(const uint8_t *name, uint32_t len);
 static inline const pith_html_el *pith_html_el_of(uint32_t id) { return &pith_html_elements[id]; }
+
+/* The content model an element's start tag switches the tokenizer to (outside foreign
+ * content): PITH_HTML_DATA, no switch, for most. */
+static inline pith_html_mode pith_html_el_mode(const pith_html_el *e)
+{
+    return (e->flags & HTML_F_RCDATA)      ? PITH_HTML_RCDATA
+           : (e->flags & HTML_F_RAWTEXT)   ? PITH_HTML_RAWTEXT
+           : (e->flags & HTML_F_PLAINTEXT) ? PITH_HTML_PLAINTEXT
+                                           : PITH_HTML_DATA;
+}
 
 /* One open element. `ev`, `info` and `aux` belong to html.c (which event it began, flags). */
 typedef struct pith_html_entry {

@@ -123,7 +123,7 @@ static pith_status decode(pith_doc *doc, const uint8_t *d, size_t len, const cha
 
 static pith_status item_begin(md_state *s, int32_t checked)
 {
-    pith_ev_item it = {checked};
+    pith_ev_item it = {.checked = checked};
     s->item_pending = false;
     return pith_emit_begin(s->doc, PITH_EV_ITEM, &it);
 }
@@ -143,7 +143,7 @@ static pith_status cb_open(void *user, const md_blk_ev *e)
     case MD_QUOTE:
         return pith_emit_begin(s->doc, PITH_EV_QUOTE, NULL);
     case MD_LIST: {
-        pith_ev_list l = {e->ordered, e->ordered ? e->start : 1};
+        pith_ev_list l = {.ordered = e->ordered, .start = e->ordered ? e->start : 1};
         return pith_emit_begin(s->doc, PITH_EV_LIST, &l);
     }
     default:

@@ -340,13 +340,13 @@ static pith_status list_item(pith_doc *doc, rtf_state *st)
     }
     if (s == PITH_OK && !goes_on) {
         /* a full stack had its top popped just above: room left */
-        pith_ev_list l = {ordered ? 1u : 0u,
-                          ordered && number != RTF_LIST_NO_NUMBER ? number : 1u};
-        st->open[st->nopen++] = (rtf_open_list){key, indent, ordered, l.start, 1};
+        uint32_t start = ordered && number != RTF_LIST_NO_NUMBER ? number : 1u;
+        pith_ev_list l = {.ordered = ordered ? 1u : 0u, .start = start};
+        st->open[st->nopen++] = (rtf_open_list){key, indent, ordered, start, 1};
         s = pith_emit_begin(doc, PITH_EV_LIST, &l);
     }
     if (s != PITH_OK) return s;
-    pith_ev_item it = {-1};
+    pith_ev_item it = {.checked = -1};
     if ((s = pith_emit_begin(doc, PITH_EV_ITEM, &it)) != PITH_OK) return s;
     st->in_item = true;
     if (kind == RTF_LABEL_TEXT && lab.n > 0 &&

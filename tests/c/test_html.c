@@ -347,10 +347,72 @@ Test(html, lists_with_numbering_and_nesting)
     MD("<ol start=3><li>x</li></ol>", "3. x\n");
 }
 
+/* HTML §4.4.5 numbering: a reversed ol without (an integer) start counts down from its own
+ * item count, found by reading ahead; li value restarts the count; start parses as an integer
+ * (spaces, a sign, digits, anything after ignored). */
+Test(html, reversed_lists_count_down_from_their_items)
+{
+    TEXT("<ol reversed><li>a<li>b<li>c</ol>", "3. a\n2. b\n1. c\n");
+    TEXT("<ol reversed start=\"x\"><li>a<li>b</ol>", "2. a\n1. b\n");
+    TEXT("<ol reversed start=2><li>a<li>b<li>c</ol>", "2. a\n1. b\n0. c\n");
+    /* a nested list's items are its own; a script's "<li>" is no item */
+    TEXT("<ol reversed><li>a<ol reversed><li>x<li>y<li>z</ol><li>b<script>'<li>'</script></ol>",
+         "2. a\n  3. x\n  2. y\n  1. z\n1. b\n");
+    /* </ol> closes the ul left open inside it, as the tree builder does */
+    TEXT("<ol reversed><li>a<ul><li>u</ol><p>after", "1. a\n  - u\n\nafter\n");
+    /* the input ends inside: the items so far */
+    TEXT("<ol reversed><li>a<li>b", "2. a\n1. b\n");
+    /* two lists one after the other: each reads ahead over its own items */
+    TEXT("<ol reversed><li>a</ol><ol reversed><li>b<li>c</ol>", "1. a\n\n2. b\n1. c\n");
+    MD("<ol reversed><li>a<li>b</ol>", "2. a\n1. b\n");
+}
+
+Test(html, item_values_and_signed_starts)
+{
+    TEXT("<ol><li>a<li value=\"7\">b<li>c</ol>", "1. a\n7. b\n8. c\n");
+    TEXT("<ol reversed><li>a<li value=10>b<li>c</ol>", "3. a\n10. b\n9. c\n");
+    TEXT("<ol start=\" -2x\"><li>a<li>b<li>c</ol>", "-2. a\n-1. b\n0. c\n");
+    TEXT("<ol start=\"+4\"><li>a<li value=\"z\">b</ol>", "4. a\n5. b\n");
+    TEXT("<ul><li value=3>a</ul>", "- a\n");
+    /* a number beyond 32 bits is clamped there */
+    TEXT("<ol start=99999999999><li>a</ol>", "4294967295. a\n");
+}
+
+/* Reading ahead is linear: nested reversed lists are counted by the outermost one's pass (2,000
+ * lists each reading to the end would read 2,000 times the page). Past max_depth the page is
+ * flattened and its numbers are whatever the flattened items give; within it they are exact. */
+Test(html, reversed_list_look_ahead_is_bounded)
+{
+    size_t depth = 2000, k = 0;
+    char *html = malloc(depth * 40 + 64);
+    cr_assert_not_null(html);
+    for (size_t i = 0; i < depth; i++) k += (size_t)sprintf(html + k, "<ol reversed><li>x");
+    html[k] = 0;
+    pith_options o = pith_options_default();
+    o.limits.max_depth = 4100; /* an ol and an li a list, and the document and unit events */
+    /* the handler draws a unit per byte, the look-ahead one per byte it reads: twice the page
+     * and a margin is enough only if no byte is read ahead twice */
+    o.limits.max_work = 3 * (uint64_t)k;
+    result r = run_opts(html, k, o);
+    cr_assert_eq(r.open_st, PITH_OK, "open: %s (%s)", pith_status_name(r.open_st), r.err);
+    cr_assert_eq(r.next_st, PITH_OK, "next: %s (%s)", pith_status_name(r.next_st), r.err);
+    /* every list holds one item (its own li) */
+    cr_assert(strncmp(r.text.p, "1. x\n  1. x\n", 12) == 0, "%.40s", r.text.p);
+    cr_assert_null(strstr(r.text.p, "0. x"));
+    cr_assert_null(strstr(r.text.p, "2. x"));
+    result_free(&r);
+    free(html);
+}
+
 Test(html, tables_text_and_markdown)
 {
     TEXT("<table><tr><th>a<th>b<tr><td>1<td>2</table>", "a\tb\n1\t2\n");
     TEXT("<table><tr><td colspan=2>wide<td>c</table>", "wide\t\tc\n");
+    /* colspan parses as an integer: spaces and a sign before, anything after ignored; 0, a
+     * negative or no number is 1 */
+    TEXT("<table><tr><td colspan=\" +2px\">w<td>c<tr><td colspan=0>a<td colspan=-3>b<td "
+         "colspan=x>c</table>",
+         "w\t\tc\na\tb\tc\n");
     MD("<table><tr><th>a<th>b<tr><td>1<td>2</table>", "| a | b |\n| --- | --- |\n| 1 | 2 |\n");
     /* a cell without a row implies one; a caption stays before the table */
     TEXT("<table><caption>Cap</caption><td>x</td></table>", "Cap\n\nx\n");

@@ -74,7 +74,7 @@ static int rec_begin(void *user, pith_ev ev, const void *d)
     buf_str(&r->out, "<");
     buf_str(&r->out, name);
     if (ev == PITH_EV_LIST && ((const pith_ev_list *)d)->ordered) {
-        snprintf(num, sizeof num, " %u", ((const pith_ev_list *)d)->start);
+        snprintf(num, sizeof num, " %lld", (long long)((const pith_ev_list *)d)->start);
         buf_str(&r->out, num);
     } else if (ev == PITH_EV_ITEM && ((const pith_ev_item *)d)->checked >= 0) {
         buf_str(&r->out, ((const pith_ev_item *)d)->checked ? " x" : " o");

@@ -59,9 +59,9 @@ static pith_status block(pith_doc *doc, pith_ev ev, const void *detail, const ch
     return pith_emit_block(doc, ev, detail, s, strlen(s));
 }
 
-static const pith_ev_list ul = {0, 1};
-static const pith_ev_item task_done = {1};
-static const pith_ev_item task_open = {0};
+static const pith_ev_list ul = {.ordered = 0, .start = 1};
+static const pith_ev_item task_done = {.checked = 1};
+static const pith_ev_item task_open = {.checked = 0};
 
 /* All chunks of a run concatenated (malloc'd, NUL-terminated); *st gets the final status. */
 static char *run_opts(script *s, const pith_options *o, pith_status *st)
@@ -162,7 +162,7 @@ Test(ser_html, blocks_become_elements)
 static pith_status doc_lists(pith_doc *doc, script *s, uint32_t u)
 {
     (void)s, (void)u;
-    BEGIN_D(PITH_EV_LIST, &(pith_ev_list){1, 3});
+    BEGIN_D(PITH_EV_LIST, &(pith_ev_list){.ordered = 1, .start = 3});
     BEGIN(PITH_EV_ITEM);
     TEXT("three");
     END(PITH_EV_ITEM);
@@ -216,6 +216,75 @@ Test(ser_html, lists_with_start_and_task_boxes)
            "<p>after</p>\n</section>\n");
 }
 
+/* Numbering as HTML's ol: a reversed list counts down from its start, an item with a value
+ * takes it and the next ones count on from there (down here), a start may be negative; an
+ * unordered list ignores an item's value. */
+static const pith_ev_item value_10 = {.checked = -1, .has_value = 1, .value = 10};
+static const pith_ev_item task_value_5 = {.checked = 1, .has_value = 1, .value = 5};
+
+static pith_status doc_numbering(pith_doc *doc, script *s, uint32_t u)
+{
+    (void)s, (void)u;
+    BEGIN_D(PITH_EV_LIST, &(pith_ev_list){.ordered = 1, .start = 2, .reversed = 1});
+    BLOCK(PITH_EV_ITEM, NULL, "a");
+    BLOCK(PITH_EV_ITEM, NULL, "b");
+    BLOCK(PITH_EV_ITEM, &value_10, "c");
+    BLOCK(PITH_EV_ITEM, NULL, "d");
+    END(PITH_EV_LIST);
+    PARA("p");
+    BEGIN_D(PITH_EV_LIST, &(pith_ev_list){.ordered = 1, .start = -1});
+    BLOCK(PITH_EV_ITEM, NULL, "e");
+    BLOCK(PITH_EV_ITEM, &task_value_5, "f");
+    BLOCK(PITH_EV_ITEM, NULL, "g");
+    END(PITH_EV_LIST);
+    PARA("q");
+    BEGIN_D(PITH_EV_LIST, &ul);
+    BLOCK(PITH_EV_ITEM, &value_10, "h");
+    END(PITH_EV_LIST);
+    return PITH_OK;
+}
+
+Test(ser_text, reversed_lists_count_down_and_values_restart_the_count)
+{
+    expect(doc_numbering, PITH_OUT_TEXT,
+           "2. a\n1. b\n10. c\n9. d\n\np\n\n-1. e\n5. [x] f\n6. g\n\nq\n\n- h\n");
+}
+
+Test(ser_md, list_numbers_stay_within_what_commonmark_reads)
+{
+    /* a marker is 0 to 999999999: -1 is written 0 */
+    expect(doc_numbering, PITH_OUT_MARKDOWN,
+           "2. a\n1. b\n10. c\n9. d\n\np\n\n0. e\n5. [x] f\n6. g\n\nq\n\n- h\n");
+}
+
+Test(ser_json, reversed_lists_and_item_values)
+{
+    expect(doc_numbering, PITH_OUT_JSONL,
+           JSON_HEAD
+           "{\"type\":\"list\",\"ordered\":true,\"start\":2,\"reversed\":true,\"items\":["
+           "{\"blocks\":[{\"type\":\"paragraph\",\"text\":\"a\"}]},"
+           "{\"blocks\":[{\"type\":\"paragraph\",\"text\":\"b\"}]},"
+           "{\"value\":10,\"blocks\":[{\"type\":\"paragraph\",\"text\":\"c\"}]},"
+           "{\"blocks\":[{\"type\":\"paragraph\",\"text\":\"d\"}]}]}\n"
+           "{\"type\":\"paragraph\",\"text\":\"p\"}\n"
+           "{\"type\":\"list\",\"ordered\":true,\"start\":-1,\"items\":["
+           "{\"blocks\":[{\"type\":\"paragraph\",\"text\":\"e\"}]},"
+           "{\"checked\":true,\"value\":5,\"blocks\":[{\"type\":\"paragraph\",\"text\":\"f\"}]},"
+           "{\"blocks\":[{\"type\":\"paragraph\",\"text\":\"g\"}]}]}\n"
+           "{\"type\":\"paragraph\",\"text\":\"q\"}\n"
+           "{\"type\":\"list\",\"ordered\":false,\"items\":["
+           "{\"blocks\":[{\"type\":\"paragraph\",\"text\":\"h\"}]}]}\n");
+}
+
+Test(ser_html, reversed_lists_and_item_values)
+{
+    expect(doc_numbering, PITH_OUT_HTML,
+           "<section data-unit=\"0\">\n<ol reversed start=\"2\">\n<li>a</li>\n<li>b</li>\n"
+           "<li value=\"10\">c</li>\n<li>d</li>\n</ol>\n<p>p</p>\n<ol start=\"-1\">\n<li>e</li>\n"
+           "<li value=\"5\"><input type=\"checkbox\" disabled checked> f</li>\n<li>g</li>\n</ol>\n"
+           "<p>q</p>\n<ul>\n<li>h</li>\n</ul>\n</section>\n");
+}
+
 /* Two lists one after the other stay two lists in Markdown: the second changes its bullet. */
 static pith_status doc_adjacent_lists(pith_doc *doc, script *s, uint32_t u)
 {
@@ -228,10 +297,10 @@ static pith_status doc_adjacent_lists(pith_doc *doc, script *s, uint32_t u)
     BEGIN(PITH_EV_ITEM);  /* an empty item still has its marker */
     END(PITH_EV_ITEM);
     END(PITH_EV_LIST);
-    BEGIN_D(PITH_EV_LIST, &(pith_ev_list){1, 1});
+    BEGIN_D(PITH_EV_LIST, &(pith_ev_list){.ordered = 1, .start = 1});
     BLOCK(PITH_EV_ITEM, NULL, "c");
     END(PITH_EV_LIST);
-    BEGIN_D(PITH_EV_LIST, &(pith_ev_list){1, 1});
+    BEGIN_D(PITH_EV_LIST, &(pith_ev_list){.ordered = 1, .start = 1});
     BLOCK(PITH_EV_ITEM, NULL, "d");
     END(PITH_EV_LIST);
     return PITH_OK;
@@ -251,7 +320,7 @@ Test(ser_text, empty_item_keeps_its_marker)
 static pith_status doc_loose_item(pith_doc *doc, script *s, uint32_t u)
 {
     (void)s, (void)u;
-    BEGIN_D(PITH_EV_LIST, &(pith_ev_list){1, 9});
+    BEGIN_D(PITH_EV_LIST, &(pith_ev_list){.ordered = 1, .start = 9});
     BEGIN(PITH_EV_ITEM);
     PARA("first");
     PARA("second");
@@ -279,7 +348,7 @@ Test(ser_text, blocks_in_an_item_are_lines_under_it)
 static pith_status doc_section_in_item(pith_doc *doc, script *s, uint32_t u)
 {
     (void)s, (void)u;
-    BEGIN_D(PITH_EV_LIST, &(pith_ev_list){1, 1});
+    BEGIN_D(PITH_EV_LIST, &(pith_ev_list){.ordered = 1, .start = 1});
     BEGIN(PITH_EV_ITEM);
     PARA("One");
     BEGIN_D(PITH_EV_SECTION, &((pith_ev_section){PITH_SECTION_FOOTNOTE}));
@@ -1186,7 +1255,7 @@ static pith_status doc_tricky(pith_doc *doc, script *s, uint32_t u)
     TEXT("after");
     END(PITH_EV_LINK);
     for (int i = 0; i < 20; i++)
-        BEGIN_D(PITH_EV_LIST, &(pith_ev_list){(uint32_t)i & 1, 4000000000u});
+        BEGIN_D(PITH_EV_LIST, &(pith_ev_list){.ordered = (uint32_t)i & 1, .start = 4000000000u});
     TEXT("deep item");
     END(PITH_EV_LIST);
     LEAF(PITH_EV_BREAK, NULL);
