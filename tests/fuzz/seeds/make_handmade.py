@@ -220,6 +220,10 @@ def main():
     # text family
     put('html', 'min.html', '<!DOCTYPE html><meta charset=windows-1252><title>T</title><h1>H</h1><p>a&amp;b &eacute;'
         '<table><tr><td>1<td>2</table><ul><li>x<li>y</ul><pre>  pre\n</pre><script>x</script><br>')
+    # list numbering: reversed lists counted ahead (nested, unclosed, a script's "<li>"), values
+    put('html', 'lists.html', '<ol reversed><li>a<ol reversed start=x><li>b<ul><li>c</ol>'
+        '<li value=-3>d<script>"<li>"</script></ol><ol start=" +7"><li>e<li value=2>f</ol>'
+        '<ol reversed><li>g<table><tr><td colspan=" 2x"><li>h')
     put('markdown', 'min.md', '---\ntitle: T\n---\n# H\n\nPara *em* **strong** `code` [l](u) ![i](s)\n\n'
         '- a\n  - b\n1. c\n\n> q\n\n```c\nx\n```\n\n| a | b |\n|---|:-:|\n| 1 | 2 |\n\n<div>h</div>\n')
     put('text', 'utf16.txt', '\ufeffHello\r\npith \u00e9\u4e2d\n\npara\n'.encode('utf-16-le'))
