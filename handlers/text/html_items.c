@@ -18,7 +18,7 @@
 #define NO_RECORD UINT32_MAX
 
 /* An open list in the look-ahead. */
-typedef struct open_list {
+typedef struct html_open_list {
     uint32_t record; /* its index in the record, or NO_RECORD when it needs no count */
     uint32_t items;
     bool ol;
@@ -82,27 +82,29 @@ static pith_status add_record(pith_html_items *c, pith_doc *doc, size_t at, uint
 }
 
 /* Close the innermost open list and record its count. */
-static void close_top(pith_html_items *c, open_list *st, uint32_t *depth)
+static void close_top(pith_html_items *c, uint32_t *depth)
 {
-    const open_list *l = &st[--*depth];
+    const open_list *l = &c->stack[--*depth];
     if (l->record != NO_RECORD) c->count[l->record] = l->items;
 }
 
-/* Room for one more open list, up to max lists (the stack grows as deep as the page nests). */
-static bool stack_room(pith_doc *doc, open_list **st, uint32_t *cap, uint32_t depth, uint32_t max,
+/* Room for one more open list, up to max lists: the stack grows as deep as the page nests, in
+ * document memory, and the next look-ahead starts with it. */
+static bool stack_room(pith_html_items *c, pith_doc *doc, uint32_t depth, uint32_t max,
                        pith_status *r)
 {
-    if (depth < *cap) return true;
-    if (*cap >= max) return false;
-    uint32_t grown = *cap > max / 2 ? max : *cap * 2;
-    open_list *s = pith_scratch_alloc(doc, (size_t)grown * sizeof *s);
+    if (depth < c->stack_cap) return true;
+    if (c->stack_cap >= max) return false;
+    uint32_t grown = c->stack_cap == 0 ? (max < 32 ? max : 32)
+                     : c->stack_cap > max / 2 ? max : c->stack_cap * 2;
+    open_list *s = pith_doc_alloc(doc, (size_t)grown * sizeof *s);
     if (!s) {
         *r = pith_alloc_failed(doc, (size_t)grown * sizeof *s);
         return false;
     }
-    memcpy(s, *st, (size_t)depth * sizeof *s);
-    *st = s;
-    *cap = grown;
+    if (depth) memcpy(s, c->stack, (size_t)depth * sizeof *s);
+    c->stack = s;
+    c->stack_cap = grown;
     return true;
 }
 
@@ -114,13 +116,9 @@ static size_t look_ahead(pith_html_items *c, pith_doc *doc, const uint8_t *d, si
 {
     pith_html_tokenizer tz;
     pith_html_tok t;
-    uint32_t cap = 32, depth = 1, over = 0, foreign = 0;
-    open_list *st = pith_scratch_alloc(doc, cap * sizeof *st);
-    if (!st) {
-        *r = pith_alloc_failed(doc, cap * sizeof *st);
-        return pos;
-    }
-    st[0] = (open_list){0, 0, true}; /* the list asked about: record 0 */
+    uint32_t depth = 0, over = 0, foreign = 0;
+    if (!stack_room(c, doc, depth, max, r)) return pos; /* max >= 1: only memory fails here */
+    c->stack[depth++] = (open_list){0, 0, true}; /* the list asked about: record 0 */
     pith_html_tok_init(&tz, d, n);
     tz.pos = pos;
     while (depth > 0 && pith_html_tok_next(&tz, &t)) {
@@ -133,9 +131,9 @@ static size_t look_ahead(pith_html_items *c, pith_doc *doc, const uint8_t *d, si
                 pith_html_tok_mode(&tz, pith_html_el_mode(e), t.name, t.name_len);
             }
             tz.foreign = foreign > 0;
-            if (e->kind == HTML_K_LI && !over) st[depth - 1].items++;
+            if (e->kind == HTML_K_LI && !over) c->stack[depth - 1].items++;
             if (!is_list(e->kind)) continue;
-            if (!stack_room(doc, &st, &cap, depth, max, r)) {
+            if (!stack_room(c, doc, depth, max, r)) {
                 if (*r != PITH_OK) return pos;
                 over++; /* too deep to track: skipped with its items */
                 continue;
@@ -144,7 +142,7 @@ static size_t look_ahead(pith_html_items *c, pith_doc *doc, const uint8_t *d, si
             if (l.ol && wants_count(&t) &&
                 (*r = add_record(c, doc, t.offset, &l.record)) != PITH_OK)
                 return pos;
-            st[depth++] = l;
+            c->stack[depth++] = l;
             continue;
         }
         if ((e->flags & HTML_F_FOREIGN) && foreign) foreign--;
@@ -156,11 +154,11 @@ static size_t look_ahead(pith_html_items *c, pith_doc *doc, const uint8_t *d, si
         }
         bool ol = e->kind == HTML_K_OL;
         uint32_t i = depth;
-        while (i > 0 && st[i - 1].ol != ol) i--;
+        while (i > 0 && c->stack[i - 1].ol != ol) i--;
         if (i == 0) continue; /* no such list open: the end tag is dropped */
-        while (depth >= i) close_top(c, st, &depth);
+        while (depth >= i) close_top(c, &depth);
     }
-    while (depth > 0) close_top(c, st, &depth); /* the input ended inside */
+    while (depth > 0) close_top(c, &depth); /* the input ended inside */
     return tz.pos;
 }
 

@@ -30,6 +30,8 @@ typedef struct pith_html_items {
     uint32_t n, cap;
     uint32_t next;    /* the first record the handler has not passed yet */
     size_t end;       /* where the last look-ahead stopped: lists before it are recorded */
+    struct html_open_list *stack; /* the look-ahead's open lists (kept: look-aheads reuse it) */
+    uint32_t stack_cap;
 } pith_html_items;
 
 /* An ol's numbering (§4.4.5) into l->start and l->reversed, for its start tag t, which ends

@@ -402,6 +402,19 @@ Test(html, reversed_list_look_ahead_is_bounded)
     cr_assert_null(strstr(r.text.p, "2. x"));
     result_free(&r);
     free(html);
+
+    /* one after the other: each reads its own list only */
+    size_t lists = 50000;
+    html = malloc(lists * 32 + 1);
+    cr_assert_not_null(html);
+    for (k = 0; lists--;) k += (size_t)sprintf(html + k, "<ol reversed><li>a<li>b</ol>");
+    o = pith_options_default();
+    o.limits.max_work = 3 * (uint64_t)k;
+    r = run_opts(html, k, o);
+    cr_assert_eq(r.next_st, PITH_OK, "next: %s (%s)", pith_status_name(r.next_st), r.err);
+    cr_assert(strncmp(r.text.p, "2. a\n1. b\n\n2. a\n1. b\n", 20) == 0, "%.40s", r.text.p);
+    result_free(&r);
+    free(html);
 }
 
 Test(html, tables_text_and_markdown)
