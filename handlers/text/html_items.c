@@ -81,11 +81,12 @@ static pith_status add_record(pith_html_items *c, pith_doc *doc, size_t at, uint
     return PITH_OK;
 }
 
-/* Close the innermost open list and record its count. */
-static void close_top(pith_html_items *c, uint32_t *depth)
+/* Close the innermost open list and record its count; returns its kind (1 for an ol). */
+static bool close_top(pith_html_items *c, uint32_t *depth)
 {
     const open_list *l = &c->stack[--*depth];
     if (l->record != NO_RECORD) c->count[l->record] = l->items;
+    return l->ol;
 }
 
 /* Room for one more open list, up to max lists: the stack grows as deep as the page nests, in
@@ -112,11 +113,12 @@ static bool stack_room(pith_html_items *c, pith_doc *doc, uint32_t depth, uint32
  * look-ahead stopped. Lists deeper than max are not tracked: the handler's tree and the event
  * layer keep no deeper ones either (limits.max_depth), so their numbers never show. */
 static size_t look_ahead(pith_html_items *c, pith_doc *doc, const uint8_t *d, size_t n,
-                         size_t pos, uint32_t max, pith_status *r)
+                         size_t pos, uint32_t max, uint64_t *walked, pith_status *r)
 {
     pith_html_tokenizer tz;
     pith_html_tok t;
     uint32_t depth = 0, over = 0, foreign = 0;
+    uint32_t open_n[2] = {0, 1}; /* open lists of each kind (ul-like, ol) */
     if (!stack_room(c, doc, depth, max, r)) return pos; /* max >= 1: only memory fails here */
     c->stack[depth++] = (open_list){0, 0, true}; /* the list asked about: record 0 */
     pith_html_tok_init(&tz, d, n);
@@ -143,6 +145,7 @@ static size_t look_ahead(pith_html_items *c, pith_doc *doc, const uint8_t *d, si
                 (*r = add_record(c, doc, t.offset, &l.record)) != PITH_OK)
                 return pos;
             c->stack[depth++] = l;
+            open_n[l.ol]++;
             continue;
         }
         if ((e->flags & HTML_F_FOREIGN) && foreign) foreign--;
@@ -153,10 +156,13 @@ static size_t look_ahead(pith_html_items *c, pith_doc *doc, const uint8_t *d, si
             continue;
         }
         bool ol = e->kind == HTML_K_OL;
+        /* no such list open: the end tag is dropped (counted, so that a run of them costs no
+         * walk down the stack each; a walk that finds one pops what it walked over) */
+        if (!open_n[ol]) continue;
         uint32_t i = depth;
-        while (i > 0 && c->stack[i - 1].ol != ol) i--;
-        if (i == 0) continue; /* no such list open: the end tag is dropped */
-        while (depth >= i) close_top(c, &depth);
+        while (c->stack[i - 1].ol != ol) i--;
+        *walked += depth - i + 1;
+        while (depth >= i) open_n[close_top(c, &depth)]--;
     }
     while (depth > 0) close_top(c, &depth); /* the input ended inside */
     return tz.pos;
@@ -178,12 +184,15 @@ static pith_status items_count(pith_html_items *c, pith_doc *doc, const uint8_t 
     uint32_t first;
     c->n = c->next = 0;
     if ((r = add_record(c, doc, tag_at, &first)) != PITH_OK) return r;
-    size_t end = look_ahead(c, doc, d, n, after, max_depth ? max_depth : 1, &r);
+    uint64_t walked = 0;
+    size_t end = look_ahead(c, doc, d, n, after, max_depth ? max_depth : 1, &walked, &r);
     if (r != PITH_OK) return r;
     c->end = end;
     c->next = 1;
     *count = c->count[0];
-    return pith_work(doc, end - after);
+    /* the bytes read and the lists an end tag walked down to close (work a page could make
+     * quadratic if a walk did not pop what it passed) */
+    return pith_work(doc, end - after + walked);
 }
 
 pith_status pith_html_list_numbers(pith_html_items *c, pith_doc *doc, const uint8_t *d, size_t n,

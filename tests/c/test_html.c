@@ -415,6 +415,23 @@ Test(html, reversed_list_look_ahead_is_bounded)
     cr_assert(strncmp(r.text.p, "2. a\n1. b\n\n2. a\n1. b\n", 20) == 0, "%.40s", r.text.p);
     result_free(&r);
     free(html);
+
+    /* end tags of a kind not open, under a deep stack of the other kind: each is dropped
+     * without a walk down the stack (the walk is work, so a quadratic one exhausts the budget) */
+    size_t deep = 5000, ends = 100000;
+    html = malloc(16 + deep * 4 + ends * 5 + 16);
+    cr_assert_not_null(html);
+    k = (size_t)sprintf(html, "<ol reversed><li>a");
+    for (size_t i = 0; i < deep; i++) k += (size_t)sprintf(html + k, "<ol>");
+    for (size_t i = 0; i < ends; i++) k += (size_t)sprintf(html + k, "</ul>");
+    o = pith_options_default();
+    o.limits.max_depth = 2 * deep + 100;
+    o.limits.max_work = 3 * (uint64_t)k;
+    r = run_opts(html, k, o);
+    cr_assert_eq(r.next_st, PITH_OK, "next: %s (%s)", pith_status_name(r.next_st), r.err);
+    cr_assert(strncmp(r.text.p, "1. a\n", 5) == 0, "%.40s", r.text.p);
+    result_free(&r);
+    free(html);
 }
 
 Test(html, tables_text_and_markdown)
