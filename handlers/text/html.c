@@ -3,14 +3,14 @@
  * Follows WHATWG HTML §13.2.3 for the encoding (BOM, the hint's charset, the <meta> prescan of
  * 1,024 bytes; then BOM-less UTF-16, UTF-8, src/charset.c's sniffer, windows-1252; see
  * pick_encoding for the two departures), §13.2.5 for tokens (html_tok.c) and "in body" for the
- * implied end tags (html_tree.c). Elements become paragraphs, headings, lists (with start),
- * quotes, code blocks (pre, listing, xmp, plaintext), tables (colspan), links, images (alt),
- * breaks, rules and text flags; whitespace collapses as CSS white-space: normal, except in
- * pre-like elements and textarea. Not text: head, script, style, template, noscript, iframe,
- * svg, math, title, and elements with hidden or an inline display:none. Metadata: title,
- * language, author, description, keywords, og:title, og:description, encoding.
- * Lists number as §4.4.5 says (start, reversed, li value).
- * Left out: other CSS, rowspan.
+ * implied end tags (html_tree.c). Elements become paragraphs, headings, lists (numbered as
+ * html_items.c says), quotes, code blocks (pre, listing, xmp, plaintext), tables (colspan,
+ * rowspan), links, images (alt), breaks, rules and text flags; whitespace collapses as CSS
+ * white-space: normal, except in pre-like elements and textarea. Not text: head, script,
+ * style, template, noscript, iframe, svg, math, title, and elements with hidden or an inline
+ * display:none. Metadata: title, language, author, description, keywords, og:title,
+ * og:description, encoding. Lists number as §4.4.5 says (start, reversed, li value); a cell
+ * spanning rows leaves an empty cell in the rows below (html_grid.c). Left out: other CSS.
  * Limits: one unit, in steps of HTML_STEP input bytes; max_depth bounds the open elements
  * (deeper ones are counted; PITH_E_LIMIT only for a hidden or preformatted one, whose text would
  * come out wrong); one work unit per input byte.
@@ -21,6 +21,7 @@
 #include "charset.h"
 #include "core.h"
 #include "entities.h"
+#include "html_grid.h"
 #include "html_items.h"
 #include "html_tok.h"
 #include "html_tree.h"
@@ -45,6 +46,7 @@
 #define I_INERT 0x08u   /* pushed inside skipped content: no effect at all */
 #define I_TABLE 0x10u   /* a table whose TABLE event has not begun (it begins at its first row) */
 #define I_BLOCK 0x20u   /* a paragraph boundary at its start and end */
+#define I_GRID 0x40u    /* a table whose columns html_grid.c tracks (rowspan) */
 
 #define NO_OWNER UINT32_MAX
 #define EV_NONE ((uint8_t)PITH_EV_COUNT)
@@ -98,6 +100,7 @@ typedef struct html_state {
     } cache[64];
 
     pith_html_items items; /* item counts of reversed lists, read ahead */
+    pith_html_grid grid;   /* columns covered by rowspans, per open table */
 } html_state;
 
 /* MARK: - Events */
@@ -559,6 +562,14 @@ static void recompute_flags(html_state *st)
     st->flags = f;
 }
 
+/* An empty cell over `span` columns that a cell of a row above covers (html_grid.c). */
+static pith_status covered_cell(html_state *st, uint32_t span)
+{
+    pith_ev_cell c = {span, 0};
+    pith_status r = es_begin(st, PITH_EV_CELL, &c, NO_OWNER);
+    return r != PITH_OK ? r : es_end(st);
+}
+
 static pith_status on_pop(void *user, pith_html_tree *t, pith_html_entry *e)
 {
     html_state *st = user;
@@ -577,6 +588,16 @@ static pith_status on_pop(void *user, pith_html_tree *t, pith_html_entry *e)
         st->flag_n[e->aux]--;
         recompute_flags(st);
     }
+    if (e->el == HTML_EL_TR) {
+        /* columns right of the row's last cell that a cell above covers: one cell over them */
+        uint32_t fill;
+        if ((r = pith_html_grid_row_end(&st->grid, st->doc, &fill)) != PITH_OK) return r;
+        if (fill && e->ev == PITH_EV_ROW && st->es_n && st->es[st->es_n - 1].owner == idx &&
+            (r = covered_cell(st, fill)) != PITH_OK)
+            return r;
+    } else if (pith_html_el_of(e->el)->kind == HTML_K_TSECT) {
+        pith_html_grid_section(&st->grid);
+    }
     if (e->ev != EV_NONE) {
         /* end what this element began, and whatever was opened inside it */
         while (r == PITH_OK && st->es_n) {
@@ -585,6 +606,7 @@ static pith_status on_pop(void *user, pith_html_tree *t, pith_html_entry *e)
             if (mine) break;
         }
     }
+    if (e->info & I_GRID) pith_html_grid_table_end(&st->grid);
     if (r == PITH_OK && (e->info & I_BLOCK)) r = block_boundary(st);
     return r;
 }
@@ -723,7 +745,7 @@ static pith_status on_start(html_state *st, const pith_html_tok *t)
             info |= I_FLAG;
             aux = fidx;
         }
-        if (el == HTML_EL_TABLE) info |= I_TABLE;
+        if (el == HTML_EL_TABLE) info |= I_TABLE | I_GRID;
     }
 
     /* a cell without a row: the row it implies */
@@ -733,6 +755,7 @@ static pith_status on_start(html_state *st, const pith_html_tok *t)
             bool kept;
             if ((r = begin_table(st)) != PITH_OK) return r;
             if ((r = push_el(st, t, HTML_EL_TR, 0, 0, &kept)) != PITH_OK) return r;
+            pith_html_grid_row_begin(&st->grid);
             if (kept && (r = es_begin(st, PITH_EV_ROW, NULL, st->tree.depth - 1)) != PITH_OK)
                 return r;
         }
@@ -746,6 +769,8 @@ static pith_status on_start(html_state *st, const pith_html_tok *t)
         return PITH_OK;
     }
     if (foreign) return PITH_OK;
+    if ((info & I_GRID) && (r = pith_html_grid_table_begin(&st->grid, st->doc)) != PITH_OK)
+        return r;
     uint32_t me = st->tree.depth - 1;
     if (info & I_BLOCK && (r = block_boundary(st)) != PITH_OK) return r;
     if (info & I_PRE) {
@@ -789,20 +814,30 @@ static pith_status on_start(html_state *st, const pith_html_tok *t)
         it.has_value = PITH_HTML_ATTR_INT(t, "value", &it.value);
         return es_begin(st, PITH_EV_ITEM, &it, me);
     }
+    case HTML_K_TSECT:
+        pith_html_grid_section(&st->grid);
+        return PITH_OK;
     case HTML_K_TR:
         if ((r = begin_table(st)) != PITH_OK) return r;
+        pith_html_grid_row_begin(&st->grid);
         return es_begin(st, PITH_EV_ROW, NULL, me);
     case HTML_K_TD:
     case HTML_K_TH: {
         if ((r = begin_table(st)) != PITH_OK) return r;
-        /* §13.2.6.4.14 via §4.9.11: colspan 0 or none is 1, above 1000 is 1000 */
-        int64_t span = 1;
+        /* §4.9.11: colspan 0 or none is 1, above 1000 is 1000; rowspan none or negative is 1,
+         * 0 is the rest of the row group, above 65534 is 65534 */
+        int64_t span = 1, rows = 1;
         PITH_HTML_ATTR_INT(t, "colspan", &span);
+        PITH_HTML_ATTR_INT(t, "rowspan", &rows);
         pith_ev_cell c = {span < 1 ? 1u : span > 1000 ? 1000u : (uint32_t)span,
                           e->kind == HTML_K_TH};
+        uint32_t covered = pith_html_grid_before_cell(&st->grid);
+        if (covered && (r = covered_cell(st, covered)) != PITH_OK) return r;
         st->ws = false;
         st->line_start = true;
-        return es_begin(st, PITH_EV_CELL, &c, me);
+        if ((r = es_begin(st, PITH_EV_CELL, &c, me)) != PITH_OK) return r;
+        return pith_html_grid_cell(&st->grid, st->doc, c.colspan,
+                                   rows < 0 ? 1u : rows > 65534 ? 65534u : (uint32_t)rows);
     }
     case HTML_K_A: {
         size_t n;

@@ -347,6 +347,46 @@ Test(html, lists_with_numbering_and_nesting)
     MD("<ol start=3><li>x</li></ol>", "3. x\n");
 }
 
+/* rowspan (§4.9.12): a cell spanning rows is written in its first row; each row below has an
+ * empty cell over the columns it covers, so later cells stay under their headers. */
+Test(html, row_spans_leave_empty_cells_below)
+{
+    /* a header of two rows (the shape of the corpus's complex_table.html) */
+    TEXT("<table><tr><th rowspan=2>R<th colspan=2>S<th rowspan=2>T<tr><th>a<th>b"
+         "<tr><td>1<td>2<td>3<td>4</table>",
+         "R\tS\t\tT\n\ta\tb\t\n1\t2\t3\t4\n");
+    /* a middle column, for three rows */
+    TEXT("<table><tr><td>a<td rowspan=3>b<td>c<tr><td>d<td>e<tr><td>f<td>g<tr><td>h<td>i</table>",
+         "a\tb\tc\nd\t\te\nf\t\tg\nh\ti\n");
+    /* 0: to the end of the row group; a span ends with its group anyway */
+    TEXT("<table><tbody><tr><td rowspan=0>x<td>1<tr><td>2<tr><td>3<tbody><tr><td rowspan=9>4"
+         "<td>5<tfoot><tr><td>6</table>",
+         "x\t1\n\t2\n\t3\n4\t5\n6\n");
+    /* a nested table has its own columns; the outer span goes on past it */
+    TEXT("<table><tr><td rowspan=2>o<td><table><tr><td rowspan=2>i<td>j<tr><td>k</table>"
+         "<tr><td>p</table>",
+         "o\ti j k\n\tp\n");
+    MD("<table><tr><th rowspan=2>a<th>b<tr><th>c</table>", "| a | b |\n| --- | --- |\n| | c |\n");
+}
+
+/* Span columns are kept per nesting depth, not per table: 20,000 tables with a span fit in a
+ * memory limit that one array each (4 KiB) would pass five times over. */
+Test(html, row_span_memory_is_reused_across_tables)
+{
+    size_t tables = 20000, k = 0;
+    char *html = malloc(tables * 48 + 1);
+    cr_assert_not_null(html);
+    for (size_t i = 0; i < tables; i++)
+        k += (size_t)sprintf(html + k, "<table><tr><td rowspan=2>a<td>b<tr><td>c</table>");
+    pith_options o = pith_options_default();
+    o.limits.max_memory_bytes = 16u << 20;
+    result r = run_opts(html, k, o);
+    cr_assert_eq(r.next_st, PITH_OK, "next: %s (%s)", pith_status_name(r.next_st), r.err);
+    cr_assert(strncmp(r.text.p, "a\tb\n\tc\n\na\tb\n\tc\n", 15) == 0, "%.40s", r.text.p);
+    result_free(&r);
+    free(html);
+}
+
 /* HTML §4.4.5 numbering: a reversed ol without (an integer) start counts down from its own
  * item count, found by reading ahead; li value restarts the count; start parses as an integer
  * (spaces, a sign, digits, anything after ignored). */

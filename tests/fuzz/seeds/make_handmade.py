@@ -224,6 +224,10 @@ def main():
     put('html', 'lists.html', '<ol reversed><li>a<ol reversed start=x><li>b<ul><li>c</ol>'
         '<li value=-3>d<script>"<li>"</script></ol><ol start=" +7"><li>e<li value=2>f</ol>'
         '<ol reversed><li>g<table><tr><td colspan=" 2x"><li>h')
+    # row spans: a header of two rows, rowspan=0 to the end of its group, a nested table
+    put('html', 'rowspan.html', '<table><thead><tr><th rowspan=2>R<th colspan=2>S<th rowspan=2>T'
+        '<tr><th>a<th>b<tbody><tr><td rowspan=0>x<td>1<tr><td>2<td><table><tr><td rowspan=3>i'
+        '<td>j<tr><td>k</table><tfoot><tr><td rowspan=" 99x">f</table>')
     put('markdown', 'min.md', '---\ntitle: T\n---\n# H\n\nPara *em* **strong** `code` [l](u) ![i](s)\n\n'
         '- a\n  - b\n1. c\n\n> q\n\n```c\nx\n```\n\n| a | b |\n|---|:-:|\n| 1 | 2 |\n\n<div>h</div>\n')
     put('text', 'utf16.txt', '\ufeffHello\r\npith \u00e9\u4e2d\n\npara\n'.encode('utf-16-le'))
