@@ -347,6 +347,30 @@ Test(html, lists_with_numbering_and_nesting)
     MD("<ol start=3><li>x</li></ol>", "3. x\n");
 }
 
+/* `head`, then `piece` n times, then `tail`, NUL-terminated (malloc'd); *len its length. */
+static char *repeat(const char *head, const char *piece, size_t n, const char *tail, size_t *len)
+{
+    size_t h = strlen(head), p = strlen(piece), t = strlen(tail);
+    char *s = malloc(h + p * n + t + 1);
+    cr_assert_not_null(s);
+    memcpy(s, head, h);
+    for (size_t i = 0; i < n; i++) memcpy(s + h + i * p, piece, p);
+    memcpy(s + h + p * n, tail, t + 1);
+    *len = h + p * n + t;
+    return s;
+}
+
+/* html (freed here) under options o succeeds, and its text starts with want. */
+static void expect_start(char *html, size_t len, pith_options o, const char *want)
+{
+    result r = run_opts(html, len, o);
+    cr_assert_eq(r.open_st, PITH_OK, "open: %s (%s)", pith_status_name(r.open_st), r.err);
+    cr_assert_eq(r.next_st, PITH_OK, "next: %s (%s)", pith_status_name(r.next_st), r.err);
+    cr_assert(strncmp(r.text.p, want, strlen(want)) == 0, "%.40s", r.text.p);
+    result_free(&r);
+    free(html);
+}
+
 /* rowspan (§4.9.12): a cell spanning rows is written in its first row; each row below has an
  * empty cell over the columns it covers, so later cells stay under their headers. */
 Test(html, row_spans_leave_empty_cells_below)
@@ -373,18 +397,11 @@ Test(html, row_spans_leave_empty_cells_below)
  * memory limit that one array each (4 KiB) would pass five times over. */
 Test(html, row_span_memory_is_reused_across_tables)
 {
-    size_t tables = 20000, k = 0;
-    char *html = malloc(tables * 48 + 1);
-    cr_assert_not_null(html);
-    for (size_t i = 0; i < tables; i++)
-        k += (size_t)sprintf(html + k, "<table><tr><td rowspan=2>a<td>b<tr><td>c</table>");
+    size_t len;
+    char *html = repeat("", "<table><tr><td rowspan=2>a<td>b<tr><td>c</table>", 20000, "", &len);
     pith_options o = pith_options_default();
     o.limits.max_memory_bytes = 16u << 20;
-    result r = run_opts(html, k, o);
-    cr_assert_eq(r.next_st, PITH_OK, "next: %s (%s)", pith_status_name(r.next_st), r.err);
-    cr_assert(strncmp(r.text.p, "a\tb\n\tc\n\na\tb\n\tc\n", 15) == 0, "%.40s", r.text.p);
-    result_free(&r);
-    free(html);
+    expect_start(html, len, o, "a\tb\n\tc\n\na\tb\n\tc\n");
 }
 
 /* HTML §4.4.5 numbering: a reversed ol without (an integer) start counts down from its own
@@ -423,18 +440,14 @@ Test(html, item_values_and_signed_starts)
  * flattened and its numbers are whatever the flattened items give; within it they are exact. */
 Test(html, reversed_list_look_ahead_is_bounded)
 {
-    size_t depth = 2000, k = 0;
-    char *html = malloc(depth * 40 + 64);
-    cr_assert_not_null(html);
-    for (size_t i = 0; i < depth; i++) k += (size_t)sprintf(html + k, "<ol reversed><li>x");
-    html[k] = 0;
+    size_t k;
+    char *html = repeat("", "<ol reversed><li>x", 2000, "", &k);
     pith_options o = pith_options_default();
     o.limits.max_depth = 4100; /* an ol and an li a list, and the document and unit events */
     /* the handler draws a unit per byte, the look-ahead one per byte it reads: twice the page
      * and a margin is enough only if no byte is read ahead twice */
     o.limits.max_work = 3 * (uint64_t)k;
     result r = run_opts(html, k, o);
-    cr_assert_eq(r.open_st, PITH_OK, "open: %s (%s)", pith_status_name(r.open_st), r.err);
     cr_assert_eq(r.next_st, PITH_OK, "next: %s (%s)", pith_status_name(r.next_st), r.err);
     /* every list holds one item (its own li) */
     cr_assert(strncmp(r.text.p, "1. x\n  1. x\n", 12) == 0, "%.40s", r.text.p);
@@ -444,34 +457,23 @@ Test(html, reversed_list_look_ahead_is_bounded)
     free(html);
 
     /* one after the other: each reads its own list only */
-    size_t lists = 50000;
-    html = malloc(lists * 32 + 1);
-    cr_assert_not_null(html);
-    for (k = 0; lists--;) k += (size_t)sprintf(html + k, "<ol reversed><li>a<li>b</ol>");
+    html = repeat("", "<ol reversed><li>a<li>b</ol>", 50000, "", &k);
     o = pith_options_default();
     o.limits.max_work = 3 * (uint64_t)k;
-    r = run_opts(html, k, o);
-    cr_assert_eq(r.next_st, PITH_OK, "next: %s (%s)", pith_status_name(r.next_st), r.err);
-    cr_assert(strncmp(r.text.p, "2. a\n1. b\n\n2. a\n1. b\n", 20) == 0, "%.40s", r.text.p);
-    result_free(&r);
-    free(html);
+    expect_start(html, k, o, "2. a\n1. b\n\n2. a\n1. b\n");
 
     /* end tags of a kind not open, under a deep stack of the other kind: each is dropped
      * without a walk down the stack (the walk is work, so a quadratic one exhausts the budget) */
-    size_t deep = 5000, ends = 100000;
-    html = malloc(16 + deep * 4 + ends * 5 + 16);
-    cr_assert_not_null(html);
-    k = (size_t)sprintf(html, "<ol reversed><li>a");
-    for (size_t i = 0; i < deep; i++) k += (size_t)sprintf(html + k, "<ol>");
-    for (size_t i = 0; i < ends; i++) k += (size_t)sprintf(html + k, "</ul>");
+    size_t deep = 5000, n;
+    char *open = repeat("<ol reversed><li>a", "<ol>", deep, "", &n);
+    char *ends = repeat("", "</ul>", 100000, "", &n);
+    html = repeat(open, "", 0, ends, &k);
+    free(open);
+    free(ends);
     o = pith_options_default();
     o.limits.max_depth = 2 * deep + 100;
     o.limits.max_work = 3 * (uint64_t)k;
-    r = run_opts(html, k, o);
-    cr_assert_eq(r.next_st, PITH_OK, "next: %s (%s)", pith_status_name(r.next_st), r.err);
-    cr_assert(strncmp(r.text.p, "1. a\n", 5) == 0, "%.40s", r.text.p);
-    result_free(&r);
-    free(html);
+    expect_start(html, k, o, "1. a\n");
 }
 
 Test(html, tables_text_and_markdown)
