@@ -4,10 +4,10 @@
  * start with "- " or "N. " (plus "[x] "/"[ ] " for tasks; N counts down in a reversed list, to 0
  * and below if the items outnumber the start) and nested lists are indented two spaces a level;
  * a table row is one line of tab-separated cells (a cell spanning n columns is followed by n-1
- * more tabs). Text is written as it comes (handlers have normalized it); flags,
- * links and metadata leave no mark. Text that arrives at unit level, outside any block, is
- * written verbatim: the plain-text handler relies on it to give a .txt back byte for byte, so
- * no final newline is added after it either.
+ * more tabs). Text is written as it comes (handlers have normalized it); flags, links and
+ * metadata leave no mark. Text that arrives at unit level, outside any block, is written
+ * verbatim: the plain-text handler relies on it to give a .txt back byte for byte, so no final
+ * newline is added after it either.
  */
 #include "ser_util.h"
 

@@ -21,6 +21,13 @@ struct html_grid_table {
 
 static html_grid_table *top(pith_html_grid *g) { return g->n ? &g->t[g->n - 1] : NULL; }
 
+/* No column covered any more (a new table at this depth, a new row group). */
+static void clear_spans(html_grid_table *t)
+{
+    if (t->covered) memset(t->left, 0, (size_t)t->cols * sizeof *t->left);
+    t->covered = 0;
+}
+
 pith_status pith_html_grid_table_begin(pith_html_grid *g, pith_doc *doc)
 {
     if (g->n == g->cap) {
@@ -34,8 +41,7 @@ pith_status pith_html_grid_table_begin(pith_html_grid *g, pith_doc *doc)
         g->cap = cap;
     }
     html_grid_table *t = &g->t[g->n++];
-    if (t->covered) memset(t->left, 0, (size_t)t->cols * sizeof *t->left);
-    t->covered = 0;
+    clear_spans(t);
     t->col = 0;
     return PITH_OK;
 }
@@ -48,9 +54,7 @@ void pith_html_grid_table_end(pith_html_grid *g)
 void pith_html_grid_section(pith_html_grid *g)
 {
     html_grid_table *t = top(g);
-    if (!t || !t->covered) return;
-    memset(t->left, 0, (size_t)t->cols * sizeof *t->left);
-    t->covered = 0;
+    if (t) clear_spans(t);
 }
 
 void pith_html_grid_row_begin(pith_html_grid *g)
