@@ -51,6 +51,13 @@
 #define NO_OWNER UINT32_MAX
 #define EV_NONE ((uint8_t)PITH_EV_COUNT)
 
+/* A list item's or a table cell's inline content goes straight into it, as the source has it
+ * (<li>text</li> holds no paragraph: a PARAGRAPH event there cost a third of the events of a
+ * list or table and wrote <li><p>..</p></li> in HTML output). The serializers give such content
+ * an implicit paragraph, which any block event closes; a boundary without an event (a </div>
+ * inside the item) cannot, so after one the item's further content goes into PARAGRAPHs. */
+enum { BARE_NO = 0, BARE_EMPTY, BARE_USED };
+
 typedef enum html_phase { PH_BEFORE_BODY = 0, PH_BODY } html_phase;
 
 /* A container event this file began, and the open element it belongs to. */
@@ -84,6 +91,7 @@ typedef struct html_state {
     emitted *es;         /* containers this file began, innermost last */
     uint32_t es_n, es_cap;
     uint8_t leaf;        /* innermost emitted container other than LINK, or EV_NONE */
+    uint8_t bare;        /* leaf is an ITEM or CELL taking inline content as it is: BARE_* */
 
     uint8_t *buf;        /* text not yet emitted (scratch of the current step) */
     size_t n;
@@ -118,6 +126,8 @@ static void update_leaf(html_state *st)
     uint32_t i = st->es_n;
     while (i > 0 && st->es[i - 1].ev == PITH_EV_LINK) i--;
     st->leaf = i ? st->es[i - 1].ev : EV_NONE;
+    /* a block inside an item or cell ended: what follows is a paragraph of its own */
+    st->bare = BARE_NO;
 }
 
 static pith_status es_begin(html_state *st, pith_ev ev, const void *detail, uint32_t owner)
@@ -135,7 +145,10 @@ static pith_status es_begin(html_state *st, pith_ev ev, const void *detail, uint
     st->es[st->es_n].ev = (uint8_t)ev;
     st->es[st->es_n].owner = owner;
     st->es_n++;
-    if (ev != PITH_EV_LINK) st->leaf = (uint8_t)ev;
+    if (ev != PITH_EV_LINK) {
+        st->leaf = (uint8_t)ev;
+        st->bare = ev == PITH_EV_ITEM || ev == PITH_EV_CELL ? BARE_EMPTY : BARE_NO;
+    }
     if (owner != NO_OWNER) st->tree.st[owner].ev = (uint8_t)ev;
     return pith_emit_begin(st->doc, ev, detail);
 }
@@ -147,7 +160,7 @@ static pith_status es_end(html_state *st)
     if (s != PITH_OK) return s;
     emitted e = st->es[--st->es_n];
     if (e.owner != NO_OWNER && e.owner < st->tree.depth) st->tree.st[e.owner].ev = EV_NONE;
-    update_leaf(st);
+    if (e.ev != PITH_EV_LINK) update_leaf(st);
     return pith_emit_end(st->doc, (pith_ev)e.ev);
 }
 
@@ -162,6 +175,10 @@ static pith_status ensure_para(html_state *st)
 {
     if (st->leaf == PITH_EV_PARAGRAPH || st->leaf == PITH_EV_HEADING || st->leaf == PITH_EV_CODE)
         return PITH_OK;
+    if (st->bare) {
+        st->bare = BARE_USED;
+        return PITH_OK;
+    }
     return es_begin(st, PITH_EV_PARAGRAPH, NULL, NO_OWNER);
 }
 
@@ -184,6 +201,8 @@ static pith_status block_boundary(html_state *st)
     }
     if (st->leaf == PITH_EV_PARAGRAPH)
         while (s == PITH_OK && st->es_n && st->leaf == PITH_EV_PARAGRAPH) s = es_end(st);
+    else if (st->bare == BARE_USED)
+        st->bare = BARE_NO;
     st->ws = false;
     st->line_start = true;
     return s;

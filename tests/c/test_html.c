@@ -490,6 +490,27 @@ Test(html, tables_text_and_markdown)
     TEXT("<table><caption>Cap</caption><td>x</td></table>", "Cap\n\nx\n");
 }
 
+/* An item's or a cell's inline content is the item's own (<li>a</li> holds no paragraph):
+ * fewer events, and HTML output that does not add <p> the page did not have. A boundary with no
+ * event of its own (a div inside the item) still starts a new paragraph, in every output. */
+Test(html, items_and_cells_hold_their_inline_content)
+{
+    expect("<ul><li>a <b>b</b><li><a href=/x>c</a> d</ul>", PITH_OUT_HTML,
+           "<section data-unit=\"0\">\n<ul>\n<li>a<strong> b</strong></li>\n"
+           "<li><a href=\"/x\">c</a> d</li>\n</ul>\n</section>\n");
+    TEXT("<ul><li>a<div>b</div>c<li><div>e</div></ul>", "- a\n  b\n  c\n- e\n");
+    expect("<ul><li>a<div>b</div>c</ul>", PITH_OUT_HTML,
+           "<section data-unit=\"0\">\n<ul>\n<li>a<p>b</p>\n<p>c</p>\n</li>\n</ul>\n</section>\n");
+    TEXT("<table><tr><td>x<td>y<div>z</div>w</table>", "x\ty z w\n");
+    /* a nested table in a cell: its cells stay on their row's line in the cell's text */
+    result r = run_out("<table><tr><td>n<table><tr><td>1<td>2<tr><td>3</table></table>",
+                       PITH_OUT_JSONL);
+    cr_assert_eq(r.next_st, PITH_OK, "%s", r.err);
+    cr_assert(strstr(r.text.p, "{\"type\":\"table\",\"rows\":[[{\"text\":\"n\\n1\\t2\\n3\"}]]}"),
+              "%s", r.text.p);
+    result_free(&r);
+}
+
 Test(html, images_and_links)
 {
     TEXT("see <img alt=\"a &amp; b\" src=x.png> here", "see a & b here\n");
