@@ -28,6 +28,12 @@ static bool is_alnum(uint8_t c)
     return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
+/* The index of a first letter in the table's order (A-Z 0-25, a-z 26-51), 52 for others. */
+static unsigned letter_of(unsigned c)
+{
+    return c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= 'A' && c <= 'Z' ? c - 'A' : 52;
+}
+
 /* Bytewise comparison of a[0..an) and b[0..bn), shorter first on a tie. Names are at most 31
  * bytes: a plain loop beats a call to memcmp. */
 static int cmp_name(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
@@ -165,8 +171,7 @@ static bool find(const uint8_t *name, size_t n, pith_entity *out, bool *legacy)
     /* Last block whose head is <= name: after the last block whose head starts with an earlier
      * letter, before the first whose head starts with a later one. Every name starts with a
      * letter. */
-    unsigned b0 = name[0];
-    unsigned letter = b0 >= 'a' && b0 <= 'z' ? b0 - 'a' + 26 : b0 >= 'A' && b0 <= 'Z' ? b0 - 'A' : 52;
+    unsigned letter = letter_of(name[0]);
     if (letter == 52) return false;
     size_t lo = pith_entity_first[letter], hi = pith_entity_first[letter + 1];
     if (lo > 0) lo--;
@@ -212,6 +217,14 @@ static bool find(const uint8_t *name, size_t n, pith_entity *out, bool *legacy)
     return false;
 }
 
+/* Can a legacy name begin with s[0], s[1] (alphanumerics)? */
+static bool legacy_may_begin(const uint8_t *s)
+{
+    unsigned letter = letter_of(s[0]), b = s[1] | 0x20u;
+    if (letter == 52 || b < 'a' || b > 'z') return false;
+    return (pith_entity_legacy_second[letter] >> (b - 'a')) & 1u;
+}
+
 bool pith_entity_lookup(const uint8_t *name, size_t n, pith_entity *out)
 {
     bool legacy;
@@ -239,7 +252,10 @@ size_t pith_entity_match(const uint8_t *s, size_t n, pith_entity *out)
         }
         if (find(s, run, out, &legacy)) return run + 1;
     }
-    /* No "name;" match: the longest legacy name that begins the run ("&notit;" is "¬it;"). */
+    /* No "name;" match: the longest legacy name that begins the run ("&notit;" is "¬it;").
+     * Most such runs are a URL's query parameters ("&page=2"), which no legacy name begins:
+     * their first two letters say so without walking the table five times. */
+    if (run < 2 || !legacy_may_begin(s)) return 0;
     size_t k = run < LEGACY_MAX ? run : LEGACY_MAX;
     for (; k >= 2; k--) {
         if (find(s, k, out, &legacy) && legacy) {

@@ -26,6 +26,8 @@ extern const uint32_t pith_entity_name_max;  /* longest name without ';' (31) */
 extern const uint32_t pith_entity_names_len;  /* bytes of pith_entity_names */
 extern const uint16_t pith_entity_blocks[];   /* byte offset of each block in the names */
 extern const uint8_t pith_entity_first[];     /* first block of each first letter (A-Z a-z) */
+extern const uint32_t pith_entity_legacy_second[]; /* per first letter (A-Z a-z): bit per second
+                                                  * letter (a-z, folded) of a legacy name */
 extern const uint8_t pith_entity_code_shared[], pith_entity_code_length[],
     pith_entity_code_char[], pith_entity_code_page[],
     pith_entity_code_kind[];                  /* the canonical Huffman codes */

@@ -281,6 +281,15 @@ def main():
                    for i in range(len(letters))] + [len(heads)]
     assert len(heads) < 256
     longest = max(len(n) for n in order)
+    # pith_entity_legacy_second[i]: for the names without a semicolon that start with letter i,
+    # bit j for a second letter j (a-z, case folded). A reference without ';' ("?a=1&page=2")
+    # is tried as every legacy prefix from 6 bytes down to 2: this rejects nearly all of them
+    # before the table is walked.
+    legacy_second = [0] * len(letters)
+    for n in order:
+        if names[n][1]:
+            assert len(n) >= 2 and n[1].isascii() and n[1].isalpha(), n
+            legacy_second[letters.index(n[0])] |= 1 << (ord(n[1].lower()) - ord("a"))
     w = sys.stdout.write
 
     def array(ctype, name, data, per_line=16, fmt="0x{:02x}"):
@@ -302,6 +311,7 @@ def main():
     w(f"const uint32_t pith_entity_names_len = {len(names_blob)};\n\n")
     array("uint16_t", "pith_entity_blocks", blocks, 12, "{}")
     array("uint8_t", "pith_entity_first", first_block, 20, "{}")
+    array("uint32_t", "pith_entity_legacy_second", legacy_second, 6, "0x{:07x}")
     w("\n")
     array("uint8_t", "pith_entity_code_shared", t_shared, 20, "{}")
     array("uint8_t", "pith_entity_code_length", t_len, 20, "{}")
