@@ -254,6 +254,9 @@ bool pith_utf8_mostly(const uint8_t *d, size_t len, pith_utf8_census *out)
         if (cp == PITH_UTF8_BAD) {
             c.bad++;
             if (c.first_bad == len) c.first_bad = i;
+            /* No census wanted: stop once the answer is no even if every byte left began a
+             * two-byte sequence (legacy text: within its first few hundred high bytes). */
+            if (!out && c.multi + (len - i) / 2 < c.bad * 100) return false;
         } else {
             c.multi++;
         }

@@ -71,7 +71,8 @@ typedef struct pith_utf8_census {
 /* Is d[0..len) UTF-8 with a few errors rather than legacy single-byte text? The rule every
  * text-like handler shares (its reasons are in utf.c): at least 100 well-formed multibyte
  * sequences per ill-formed one, and a sequence cut by the end of the input counts only when
- * no well-formed multibyte sequence came before it. Fills *c when c is not NULL. */
+ * no well-formed multibyte sequence came before it. Fills *c when c is not NULL; without c it
+ * stops as soon as the answer is certainly no. */
 bool pith_utf8_mostly(const uint8_t *d, size_t len, pith_utf8_census *c);
 
 /* BOM-less UTF-16 by the zero bytes of its first PITH_UTF16_SNIFF bytes (the rule is in

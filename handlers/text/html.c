@@ -1067,9 +1067,7 @@ static pith_status pick_encoding(html_state *st, const uint8_t *data, size_t len
     }
     size_t valid = pith_utf8_valid_prefix(data, len);
     bool multi = false;
-    pith_utf8_census census;
-    bool utf8 = valid == len || pith_utf8_mostly(data, len, &census);
-    if (valid != len) multi = census.multi > 0;
+    bool utf8 = valid == len || pith_utf8_mostly(data, len, NULL);
     if (valid == len) {
         /* valid UTF-8 with non-ASCII text is UTF-8, whatever the page says: legacy text is
          * almost never valid UTF-8, pages re-saved as UTF-8 often keep their old <meta> */
