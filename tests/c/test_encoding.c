@@ -659,6 +659,42 @@ static void split_everywhere(const char *label, const uint8_t *in, size_t n, con
     free(whole);
 }
 
+/* A single-byte page into every amount of room: the output stops before the first character
+ * that does not fit whole, `used` says how far the input went, and the rest decodes to the rest
+ * (the decoder copies ASCII eight bytes at a time and writes each other byte from a table while
+ * four bytes of room are certain: every mix of runs and room ends the same way). */
+Test(encoding_hostile, single_byte_decoding_into_any_room)
+{
+    static const uint8_t in[] = "<p class=\"x\">\xCF\xF0\xE8\xE2\xE5\xF2, \xEC\xE8\xF0!</p>"
+                                "<a href=\"/q?a=1\">\x88 \xB9 \x98</a>0123456789abcdef\xFF";
+    size_t n = sizeof in - 1;
+    char *whole = decode("windows-1251", in, n, NULL);
+    size_t total = strlen(whole);
+    pith_charset cs;
+    cr_assert(pith_charset_find("windows-1251", 12, &cs));
+    for (size_t room = 0; room <= total + 8; room++) {
+        pith_charset_decoder d;
+        memset(&d, 0, sizeof d);
+        d.cs = cs;
+        pith_sbcs_expand(cs.sbcs, d.high);
+        uint8_t out[256];
+        size_t used, o = pith_charset_decode(&d, in, n, true, out, room, &used);
+        cr_assert_leq(o, room);
+        cr_assert(memcmp(out, whole, o) == 0, "room %zu: not a prefix", room);
+        /* it stopped only because the next character did not fit */
+        if (used < n) cr_assert_lt(room - o, 3u, "room %zu: stopped with %zu bytes left", room,
+                                   room - o);
+        char *head = decode("windows-1251", in, used, NULL);
+        cr_assert_eq(strlen(head), o, "room %zu: used %zu is not what was written", room, used);
+        free(head);
+        size_t used2, o2 = pith_charset_decode(&d, in + used, n - used, true, out + o,
+                                               sizeof out - o, &used2);
+        cr_assert_eq(used + used2, n);
+        cr_assert(o + o2 == total && memcmp(out, whole, total) == 0, "room %zu", room);
+    }
+    free(whole);
+}
+
 Test(encoding_hostile, decoding_split_at_every_byte_is_the_same)
 {
     size_t len;
