@@ -167,28 +167,32 @@ size_t pith_sbcs_table_to_utf8(const uint16_t high[128], const uint8_t *in, size
     /* Every byte's UTF-8 from one table, with no branch on the byte: text in a non-Latin page
      * mixes high bytes (letters) and ASCII (spaces, markup) too often for a branch to be
      * predicted (a windows-1251 page: a third of its time was spent here, and half of that in
-     * mispredictions). Runs of eight ASCII bytes are copied as they are. */
-    uint32_t enc[256];
-    for (unsigned b = 0; b < 256; b++) enc[b] = utf8_of(high, b);
+     * mispredictions). Runs of eight ASCII bytes are copied as they are. The table costs about
+     * as much as decoding 300 bytes the other way: short input goes byte by byte. */
     size_t i = 0, o = 0;
-    while (i < n && cap - o >= 4) {
-        while (n - i >= 8 && cap - o >= 8 && !(pith_load8(in + i) & PITH_REP8(0x80))) {
-            memcpy(out + o, in + i, 8);
-            i += 8;
-            o += 8;
-        }
-        /* at most 8 bytes, each written as 3 (the room checked) and counted as its length */
-        for (size_t end = n - i < 8 ? n : i + 8; i < end && cap - o >= 4; i++) {
-            uint32_t e = enc[in[i]];
-            out[o] = (uint8_t)e;
-            out[o + 1] = (uint8_t)(e >> 8);
-            out[o + 2] = (uint8_t)(e >> 16);
-            o += e >> 24;
+    if (n >= 512) {
+        uint32_t enc[256];
+        for (unsigned b = 0; b < 128; b++) enc[b] = 1u << 24 | b;
+        for (unsigned b = 128; b < 256; b++) enc[b] = utf8_of(high, b);
+        while (i < n && cap - o >= 4) {
+            while (n - i >= 8 && cap - o >= 8 && !(pith_load8(in + i) & PITH_REP8(0x80))) {
+                memcpy(out + o, in + i, 8);
+                i += 8;
+                o += 8;
+            }
+            /* at most 8 bytes, each written as 3 (the room checked) and counted as its length */
+            for (size_t end = n - i < 8 ? n : i + 8; i < end && cap - o >= 4; i++) {
+                uint32_t e = enc[in[i]];
+                out[o] = (uint8_t)e;
+                out[o + 1] = (uint8_t)(e >> 8);
+                out[o + 2] = (uint8_t)(e >> 16);
+                o += e >> 24;
+            }
         }
     }
-    /* the last bytes of room: each only if it fits whole */
+    /* short input, and the last bytes of room: each character only if it fits whole */
     while (i < n) {
-        uint32_t e = enc[in[i]], k = e >> 24;
+        uint32_t e = utf8_of(high, in[i]), k = e >> 24;
         if (cap - o < k) break;
         for (uint32_t j = 0; j < k; j++) out[o + j] = (uint8_t)(e >> (8 * j));
         o += k;
