@@ -43,7 +43,10 @@ void pith_out_reset(pith_doc *doc)
     pith_arena_reset(&doc->ctx->out);
 }
 
-int pith_out_write(pith_doc *doc, const char *s, size_t n)
+/* Everything but the common case: n == 0, a failed document, the output limit, a chunk to
+ * start, seal or cut. Out of line, so that the common case saves no registers (native: its
+ * prologue was a third of a write's instructions). */
+static int out_write_rest(pith_doc *doc, const char *s, size_t n)
 {
     size_t cap = doc->opts.chunk_size;
     if (n == 0) return 0;
@@ -55,17 +58,6 @@ int pith_out_write(pith_doc *doc, const char *s, size_t n)
                               (unsigned long long)max);
     }
     doc->out_total += n;
-    if (doc->fill && n <= cap - doc->fill_len) {
-        /* the common case: it fits in the chunk being written (nothing to seal, allocate or
-         * cut, so no error can arise). A single byte (a line end, a tab, a space) is stored, not
-         * copied: in wasm memcpy is a call into a bulk copy, most of the cost of such a write. */
-        if (n == 1)
-            doc->fill[doc->fill_len] = s[0];
-        else
-            memcpy(doc->fill + doc->fill_len, s, n);
-        doc->fill_len += n;
-        return 0;
-    }
     while (n) {
         if (!doc->fill) {
             doc->fill = pith_arena_alloc(&doc->ctx->out, cap);
@@ -89,4 +81,23 @@ int pith_out_write(pith_doc *doc, const char *s, size_t n)
             return (int)doc->ctx->err_code;
     }
     return 0;
+}
+
+int pith_out_write(pith_doc *doc, const char *s, size_t n)
+{
+    /* The common case: 1..room bytes that fit in the chunk being written, within the output
+     * limit, the document not failed (nothing to seal, allocate or cut, so no error can arise).
+     * A single byte (a line end, a tab, a space) is stored, not copied: in wasm memcpy is a
+     * call into a bulk copy, most of the cost of such a write. */
+    if (doc->fill && n - 1 < doc->opts.chunk_size - doc->fill_len && doc->fatal == PITH_OK &&
+        n <= doc->opts.limits.max_output_bytes - doc->out_total) {
+        doc->out_total += n;
+        if (n == 1)
+            doc->fill[doc->fill_len] = s[0];
+        else
+            memcpy(doc->fill + doc->fill_len, s, n);
+        doc->fill_len += n;
+        return 0;
+    }
+    return out_write_rest(doc, s, n);
 }
