@@ -313,29 +313,20 @@ bool pith_html_tok_next(pith_html_tokenizer *t, pith_html_tok *tok)
         uint8_t c = d[i + 1];
         tok->offset = i;
         tok->p = d + i;
-        if (is_alpha(c)) {
-            size_t end = read_tag(t, i + 1, tok);
+        /* a start tag "<a" or an end tag "</a": one call site, so read_tag is inlined here */
+        bool end_tag = c == '/';
+        if (is_alpha(c) || (end_tag && i + 2 < n && is_alpha(d[i + 2]))) {
+            size_t end = read_tag(t, i + 1 + end_tag, tok);
             if (end == EOF_IN_TAG) {
                 t->pos = n; /* eof in tag: dropped */
                 continue;
             }
             t->pos = end;
-            tok->kind = PITH_HTML_START;
+            tok->kind = end_tag ? PITH_HTML_END : PITH_HTML_START;
             tok->n = end - i;
             return true;
         }
-        if (c == '/') {
-            if (i + 2 < n && is_alpha(d[i + 2])) {
-                size_t end = read_tag(t, i + 2, tok);
-                if (end == EOF_IN_TAG) {
-                    t->pos = n;
-                    continue;
-                }
-                t->pos = end;
-                tok->kind = PITH_HTML_END;
-                tok->n = end - i;
-                return true;
-            }
+        if (end_tag) {
             /* "</>" is dropped; "</" + anything else is a bogus comment up to '>' */
             t->pos = after_gt(d, n, i + 2);
             continue;
