@@ -86,6 +86,19 @@ static size_t find_byte(const uint8_t *d, size_t i, size_t n, uint8_t c)
     return p ? (size_t)(p - d) : n;
 }
 
+/* The closing quote of an attribute value from d[i], or n. In wasm inline (memchr there is a
+ * plain C loop, and most values are short: a real 1.8 MB page 7% faster); natively libc's
+ * vector memchr (the inline scan was 5% slower on that page). */
+static size_t value_end(const uint8_t *d, size_t i, size_t n, uint8_t quote)
+{
+#ifdef __wasm__
+    return find_byte(d, i, n, quote);
+#else
+    const uint8_t *p = memchr(d + i, quote, n - i);
+    return p ? (size_t)(p - d) : n;
+#endif
+}
+
 /* MARK: - Text */
 
 /* Where a text token that would run to `end` is cut, if it is longer than PITH_HTML_TEXT_MAX:
@@ -207,10 +220,9 @@ static size_t read_tag(pith_html_tokenizer *t, size_t i, pith_html_tok *tok)
         if (i >= n) return EOF_IN_TAG;
         size_t vs, ve;
         if (d[i] == '"' || d[i] == '\'') {
-            const uint8_t *q = memchr(d + i + 1, d[i], n - i - 1);
-            if (!q) return EOF_IN_TAG;
+            ve = value_end(d, i + 1, n, d[i]);
+            if (ve == n) return EOF_IN_TAG;
             vs = i + 1;
-            ve = (size_t)(q - d);
             i = ve + 1;
         } else if (d[i] == '>') {
             continue; /* missing value: the '>' ends the tag */
