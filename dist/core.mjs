@@ -864,7 +864,10 @@ class Pith {
       const key = this.#str(dv.getUint32(e + ENTRY.a_ptr, true), dv.getUint32(e + ENTRY.a_len, true));
       const value = this.#str(dv.getUint32(e + ENTRY.b_ptr, true), dv.getUint32(e + ENTRY.b_len, true));
       if (!Object.hasOwn(meta, key)) {
-        Object.defineProperty(meta, key, { value, enumerable: true, writable: true, configurable: true });
+        // a plain store, but for the one key a store would not make an own property of
+        if (key === '__proto__') {
+          Object.defineProperty(meta, key, { value, enumerable: true, writable: true, configurable: true });
+        } else meta[key] = value;
       } else if (Array.isArray(meta[key])) meta[key].push(value);
       else meta[key] = [meta[key], value];
     }
