@@ -187,6 +187,54 @@ static void check_events(const char *in, const char *exp)
 
 /* MARK: - Decoders */
 
+/* Is seq[0..k) one whole well-formed sequence, as pith_utf8_decode (decode_seq) reads it? */
+static bool one_sequence(const uint8_t *seq, size_t k)
+{
+    uint32_t cp;
+    return pith_utf8_decode(seq, k, &cp) == k && cp != PITH_UTF8_BAD;
+}
+
+/* pith_utf8_valid_prefix checks sequences itself (not through decode_seq): it must agree with
+ * the decoder on every 2- and 3-byte sequence, the 4-byte ones at each edge of their ranges,
+ * and on each of those cut short, after ASCII of every length mod 8 (the word fast path). */
+Test(text, utf8_valid_prefix_agrees_with_the_decoder_everywhere)
+{
+    static const uint8_t edges[] = {0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF};
+    uint8_t in[16];
+    for (size_t pre = 0; pre < 8; pre++) {
+        memset(in, 'a', pre);
+        uint8_t *q = in + pre;
+        for (uint32_t x = 0x8000; x < 0x10000; x++) { /* a high lead, any second byte */
+            q[0] = (uint8_t)(x >> 8);
+            q[1] = (uint8_t)x;
+            cr_assert_eq(pith_utf8_valid_prefix(in, pre + 2), one_sequence(q, 2) ? pre + 2 : pre,
+                         "%02X %02X", q[0], q[1]);
+        }
+        if (pre > 1) continue; /* the longer sweeps with and without the word path */
+        for (uint32_t x = 0xE00000; x < 0xF00000; x++) {
+            q[0] = (uint8_t)(x >> 16);
+            q[1] = (uint8_t)(x >> 8);
+            q[2] = (uint8_t)x;
+            bool whole = one_sequence(q, 3);
+            cr_assert_eq(pith_utf8_valid_prefix(in, pre + 3), whole ? pre + 3 : pre,
+                         "%02X %02X %02X", q[0], q[1], q[2]);
+            if (whole) cr_assert_eq(pith_utf8_valid_prefix(in, pre + 2), pre); /* cut */
+        }
+        for (uint32_t x = 0xF000; x < 0x10000; x++) /* lead F0..FF, any second byte */
+            for (size_t b = 0; b < sizeof edges; b++)
+                for (size_t c = 0; c < sizeof edges; c++) {
+                    q[0] = (uint8_t)(x >> 8);
+                    q[1] = (uint8_t)x;
+                    q[2] = edges[b];
+                    q[3] = edges[c];
+                    bool whole = one_sequence(q, 4);
+                    cr_assert_eq(pith_utf8_valid_prefix(in, pre + 4), whole ? pre + 4 : pre,
+                                 "%02X %02X %02X %02X", q[0], q[1], q[2], q[3]);
+                    if (whole) cr_assert_eq(pith_utf8_valid_prefix(in, pre + 3), pre);
+                }
+    }
+}
+
 Test(text, utf8_valid_prefix_stops_at_the_first_ill_formed_byte)
 {
     const uint8_t ok[] = "abcdefghij\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80xyz";
