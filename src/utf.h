@@ -55,6 +55,14 @@ size_t pith_utf8_repair(const uint8_t *in, size_t n, bool final, uint8_t *out, s
 size_t pith_utf16_to_utf8(const uint8_t *in, size_t n, bool big_endian, bool final, uint8_t *out,
                           size_t cap, size_t *used);
 
+/* How many bytes of s[0..n) are not ASCII (>= 0x80). */
+size_t pith_utf8_high_bytes(const uint8_t *s, size_t n);
+
+/* UTF-8 s[0..n) as UTF-16 code units in host order (little-endian in wasm) at out, which has
+ * room for n units (a sequence never gives more units than it has bytes). Ill-formed bytes
+ * become U+FFFD as pith_utf8_decode reads them. Returns the number of units. */
+size_t pith_utf8_to_utf16(const uint8_t *s, size_t n, uint16_t *out);
+
 /* Output bound of pith_utf16_to_utf8 for n input bytes: a 2-byte unit gives at most 3 bytes
  * (U+0800..U+FFFF and U+FFFD), a 4-byte pair gives 4, an odd byte gives 3. n must be small
  * enough not to overflow (any step-sized buffer is). */

@@ -235,6 +235,62 @@ Test(text, utf8_valid_prefix_agrees_with_the_decoder_everywhere)
     }
 }
 
+/* UTF-8 to UTF-16 (pith_wasm_utf16 hands non-ASCII chunks to JS so): every code point of every
+ * length, ill-formed and cut sequences, against the decoder character by character. */
+Test(text, utf8_to_utf16_matches_the_decoder)
+{
+    static uint8_t in[1 << 16];
+    static uint16_t out[1 << 16], want[1 << 16];
+    uint32_t x = 7;
+    for (int round = 0; round < 40; round++) {
+        size_t n = 0;
+        while (n + 8 < sizeof in) {
+            x = x * 1103515245u + 12345u;
+            uint32_t r = x >> 8;
+            if (round % 4 == 3) { /* any bytes at all */
+                in[n++] = (uint8_t)r;
+                continue;
+            }
+            /* a code point from each length class, surrogates and out of range included */
+            static const uint32_t spans[][2] = {{0, 0x7F}, {0x80, 0x7FF}, {0x800, 0xFFFF},
+                                                {0xD800, 0xDFFF}, {0x10000, 0x10FFFF}};
+            const uint32_t *sp = spans[r % 5];
+            uint32_t cp = sp[0] + (r >> 3) % (sp[1] - sp[0] + 1);
+            if (cp >= 0xD800 && cp <= 0xDFFF) { /* as CESU-style bytes: ill-formed */
+                in[n++] = (uint8_t)(0xE0 | cp >> 12);
+                in[n++] = (uint8_t)(0x80 | (cp >> 6 & 0x3F));
+                in[n++] = (uint8_t)(0x80 | (cp & 0x3F));
+            } else {
+                n += pith_utf8_encode(cp, in + n);
+            }
+        }
+        size_t cut = round % 2 ? n - 1 : n; /* half the rounds end inside a sequence */
+        size_t w = 0, i = 0, high = 0;
+        for (size_t k = 0; k < cut; k++) high += in[k] >= 0x80;
+        while (i < cut) {
+            uint32_t cp;
+            size_t k = pith_utf8_decode(in + i, cut - i, &cp);
+            if (k == 0) {
+                want[w++] = 0xFFFD;
+                break;
+            }
+            i += k;
+            if (cp == PITH_UTF8_BAD) cp = 0xFFFD;
+            if (cp >= 0x10000) {
+                want[w++] = (uint16_t)(0xD800 | (cp - 0x10000) >> 10);
+                want[w++] = (uint16_t)(0xDC00 | ((cp - 0x10000) & 0x3FF));
+            } else {
+                want[w++] = (uint16_t)cp;
+            }
+        }
+        size_t got = pith_utf8_to_utf16(in, cut, out);
+        cr_assert_eq(got, w, "round %d: %zu units, want %zu", round, got, w);
+        cr_assert(got <= cut);
+        cr_assert(memcmp(out, want, w * sizeof *out) == 0, "round %d", round);
+        cr_assert_eq(pith_utf8_high_bytes(in, cut), high, "round %d", round);
+    }
+}
+
 Test(text, utf8_valid_prefix_stops_at_the_first_ill_formed_byte)
 {
     const uint8_t ok[] = "abcdefghij\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80xyz";

@@ -104,6 +104,35 @@ test('extract() of a UTF-8 corpus file equals the file decoded with LF line ends
   pith.dispose();
 });
 
+// wasm hands a chunk of largely non-ASCII text to JS as UTF-16 (faster to make a string of in
+// V8) and the rest as UTF-8: every script and astral characters (surrogate pairs in JS) come
+// out the same through both, in extract() and stream(), whatever the chunk size.
+test('extract() and stream() of non-ASCII text give the same string through UTF-16 and UTF-8 chunks', needs('minimal'), async () => {
+  const pith = await loadVariant('minimal');
+  const lines = [];
+  for (let i = 0; i < 5000; i++) {
+    lines.push(i % 5 === 0 ? `Line ${i} plain ASCII only, a few words more.`
+      : i % 5 === 1 ? `Строка ${i}: съешь же ещё этих мягких булок`
+      : i % 5 === 2 ? `第${i}行：中文文本与日本語のテキスト`
+      : i % 5 === 3 ? `שורה ${i} טקסט בעברית, emoji 😀🎉 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢`
+      : `ligne ${i}: déjà vu, naïve café`);
+  }
+  const text = `${lines.join('\n')}\n`;
+  const bytes = utf8(text);
+  assert.ok(bytes.length > 3 * 65536);
+  for (const chunkSize of [undefined, 4096, 5000, 65536]) {
+    const r = pith.extract(bytes, { hint: 'a.txt', chunkSize });
+    assert.equal(r.text, text, `extract, chunkSize ${chunkSize}`);
+    let streamed = '';
+    for await (const c of pith.stream(bytes, { hint: 'a.txt', chunkSize })) streamed += c.text;
+    assert.equal(streamed, text, `stream, chunkSize ${chunkSize}`);
+  }
+  // a mostly-ASCII document (below an eighth non-ASCII) takes the UTF-8 way: the same string
+  const mostly = `${'plain words and more plain words '.repeat(3000)}é 😀\n`;
+  assert.equal(pith.extract(utf8(mostly), { hint: 'a.txt' }).text, mostly);
+  pith.dispose();
+});
+
 test('extract() keeps a BOM-less leading U+FEFF that is text and does not strip it per chunk', needs('minimal'), async () => {
   // The decoder must not eat a U+FEFF at the start of each chunk (ignoreBOM).
   const pith = await loadVariant('minimal');
