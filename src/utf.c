@@ -76,9 +76,11 @@ size_t pith_utf8_valid_prefix(const uint8_t *s, size_t n)
         uint8_t b = s[i];
         if (b < 0x80) {
             i++;
-        } else if (b < 0xC2) {
-            return i; /* a continuation byte, or C0/C1 (always overlong) */
-        } else if (b < 0xE0) {
+            continue;
+        }
+        if (b < 0xC2 || b > 0xF4) return i; /* a continuation byte, C0/C1 (always overlong) or
+                                                F5..FF (never a lead) */
+        if (b < 0xE0) {
             if (n - i < 2 || (s[i + 1] & 0xC0) != 0x80) return i;
             i += 2;
         } else if (b < 0xF0) {
@@ -88,15 +90,13 @@ size_t pith_utf8_valid_prefix(const uint8_t *s, size_t n)
                 (s[i + 2] & 0xC0) != 0x80)
                 return i;
             i += 3;
-        } else if (b < 0xF5) {
+        } else {
             if (n - i < 4) return i;
             uint8_t t = s[i + 1];
             if (t < (b == 0xF0 ? 0x90 : 0x80) || t > (b == 0xF4 ? 0x8F : 0xBF) ||
                 (s[i + 2] & 0xC0) != 0x80 || (s[i + 3] & 0xC0) != 0x80)
                 return i;
             i += 4;
-        } else {
-            return i;
         }
     }
     return n;
