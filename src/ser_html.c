@@ -11,6 +11,8 @@
  */
 #include "ser_util.h"
 
+#include "swar.h"
+
 typedef struct html_state {
     ser_base base;
     uint32_t cur;  /* inline flags whose tags are open */
@@ -32,12 +34,27 @@ static const char *const section_close[] = {
 /* The bytes h_esc replaces: a table, so a run of text is scanned with one test a byte. */
 static const uint8_t h_special[256] = {['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1};
 
+/* The end of the run of bytes from s[i] that h_esc keeps: eight at a time, the last few by
+ * the table. */
+static size_t h_plain_end(const char *s, size_t i, size_t n)
+{
+    const uint8_t *u = (const uint8_t *)s;
+    for (; n - i >= 8; i += 8) {
+        uint64_t w = pith_load8(u + i);
+        uint64_t m = pith_zero_bytes(w ^ PITH_REP8('&')) | pith_zero_bytes(w ^ PITH_REP8('<')) |
+                     pith_zero_bytes(w ^ PITH_REP8('>')) | pith_zero_bytes(w ^ PITH_REP8('"'));
+        if (m) return i + pith_first_marked(m);
+    }
+    while (i < n && !h_special[u[i]]) i++;
+    return i;
+}
+
 static int h_esc(ser_base *b, const char *s, size_t n)
 {
     size_t i = 0, j;
     int r;
     while (i < n) {
-        for (j = i; j < n && !h_special[(unsigned char)s[j]]; j++) {}
+        j = h_plain_end(s, i, n);
         if ((r = ser_put(b, s + i, j - i))) return r;
         if (j == n) break;
         char c = s[j];

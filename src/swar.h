@@ -49,4 +49,22 @@ static inline uint64_t pith_zero_bytes(uint64_t w)
     return ~(((w & low7) + low7) | w | low7);
 }
 
+/* 0x80 in each byte of w below n (n <= 0x80), and only there: a byte's low seven bits plus
+ * 0x80 - n carry into its top bit exactly when it is n or more, and never past it. */
+static inline uint64_t pith_below_bytes(uint64_t w, uint8_t n)
+{
+    return ~(((w & PITH_REP8(0x7F)) + PITH_REP8(0x80 - n)) | w) & PITH_REP8(0x80);
+}
+
+/* Index 0..7, in memory order, of the first byte marked 0x80 in m (m != 0, marks exact as
+ * pith_zero_bytes and pith_below_bytes make them). */
+static inline unsigned pith_first_marked(uint64_t m)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return (unsigned)__builtin_clzll(m) >> 3;
+#else
+    return (unsigned)__builtin_ctzll(m) >> 3;
+#endif
+}
+
 #endif

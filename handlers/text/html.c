@@ -283,8 +283,7 @@ static size_t plain_run(const uint8_t *p, size_t j, size_t n)
 {
     while (n - j >= 8 && p[j + 7] != ' ') {
         uint64_t v = pith_load8(p + j);
-        /* bytes below 0x21: adding 0x5F to the low 7 bits stays under 0x80, high bit clear */
-        uint64_t low = ~(((v & PITH_REP8(0x7F)) + PITH_REP8(0x5F)) | v) & PITH_REP8(0x80);
+        uint64_t low = pith_below_bytes(v, 0x21);
         uint64_t sp = pith_zero_bytes(v ^ PITH_REP8(' '));
         uint64_t bad = (low & ~sp) | pith_zero_bytes(v ^ PITH_REP8('&')) |
                        pith_zero_bytes(v ^ PITH_REP8(0x7F));

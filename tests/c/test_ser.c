@@ -4,6 +4,7 @@
  * A tricky document (sloppy nesting, hostile strings, empty blocks) is checked for validity
  * instead: each JSON line parses, HTML tags balance, chunking does not change the output. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -889,6 +890,62 @@ Test(ser_json, strings_escape_quotes_backslashes_and_control_characters)
            JSON_HEAD "{\"type\":\"paragraph\",\"text\":\"q\\\"b\\\\s\\u0001\\t\\n\\r\\b\\f/\\u001f"
                      "\xc3\xa9\"}\n"
                      "{\"type\":\"code\",\"lang\":\"a\\\"b\",\"text\":\"x\"}\n");
+}
+
+/* Every byte that JSON or HTML escapes, at each of 20 places in a run of letters: the escapers
+ * scan eight bytes at a time, so where a byte falls in its word must not matter. */
+static const char esc_bytes[] = "\"\\\x01\x1f&<>";
+#define ESC_RUN "abcdefghijklmnopqrst"
+
+static pith_status doc_every_offset(pith_doc *doc, script *s, uint32_t u)
+{
+    (void)s, (void)u;
+    for (size_t i = 0; i < sizeof esc_bytes - 1; i++) {
+        for (size_t k = 0; k < sizeof ESC_RUN - 1; k++) {
+            char t[sizeof ESC_RUN];
+            memcpy(t, ESC_RUN, sizeof t);
+            t[k] = esc_bytes[i];
+            PARA(t);
+        }
+    }
+    return PITH_OK;
+}
+
+/* out must hold "<open>" + run with its byte k escaped + "<close>" for every byte and place. */
+static void expect_every_offset(const char *out, const char *open, const char *close, bool json)
+{
+    for (size_t i = 0; i < sizeof esc_bytes - 1; i++) {
+        char c = esc_bytes[i], e[8];
+        if (json && c == '"') snprintf(e, sizeof e, "\\\"");
+        else if (json && c == '\\') snprintf(e, sizeof e, "\\\\");
+        else if (json && (unsigned char)c < 0x20) snprintf(e, sizeof e, "\\u%04x", c);
+        else if (!json && c == '&') snprintf(e, sizeof e, "&amp;");
+        else if (!json && c == '<') snprintf(e, sizeof e, "&lt;");
+        else if (!json && c == '>') snprintf(e, sizeof e, "&gt;");
+        else if (!json && c == '"') snprintf(e, sizeof e, "&quot;");
+        else snprintf(e, sizeof e, "%c", c);
+        for (size_t k = 0; k < sizeof ESC_RUN - 1; k++) {
+            char want[64];
+            snprintf(want, sizeof want, "%s%.*s%s%s%s", open, (int)k, ESC_RUN, e, ESC_RUN + k + 1,
+                     close);
+            cr_expect(strstr(out, want) != NULL, "byte 0x%02x at %zu: no %s", (unsigned char)c, k,
+                      want);
+        }
+    }
+}
+
+Test(ser_json, escapes_a_byte_wherever_it_falls_in_a_word)
+{
+    char *out = run(doc_every_offset, PITH_OUT_JSONL);
+    expect_every_offset(out, "\"text\":\"", "\"}", true);
+    free(out);
+}
+
+Test(ser_html, escapes_a_byte_wherever_it_falls_in_a_word)
+{
+    char *out = run(doc_every_offset, PITH_OUT_HTML);
+    expect_every_offset(out, "<p>", "</p>", false);
+    free(out);
 }
 
 static pith_status doc_html_escape(pith_doc *doc, script *s, uint32_t u)
