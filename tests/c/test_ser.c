@@ -926,7 +926,7 @@ static void expect_every_offset(const char *out, const char *open, const char *c
         else snprintf(e, sizeof e, "%c", c);
         for (size_t k = 0; k < sizeof ESC_RUN - 1; k++) {
             char want[64];
-            snprintf(want, sizeof want, "%s%.*s%s%s%s", open, (int)k, ESC_RUN, e, ESC_RUN + k + 1,
+            snprintf(want, sizeof want, "%s%.*s%s%s%s", open, (int)k, ESC_RUN, e, &ESC_RUN[k + 1],
                      close);
             cr_expect(strstr(out, want) != NULL, "byte 0x%02x at %zu: no %s", (unsigned char)c, k,
                       want);
