@@ -270,6 +270,8 @@ WASM_API uint32_t pith_wasm_open(uint32_t h, uint32_t ptr, uint32_t len)
         pith_close(w->doc);
         w->doc = NULL;
     }
+    w->chunk = NULL; /* it was the closed document's */
+    w->chunk_len = 0;
     w->msg[0] = '\0';
     const char *data = in_range(w->input, w->input_cap, ptr, len);
     if (!data) return bad_range(w, "input");

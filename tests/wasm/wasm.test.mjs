@@ -20,7 +20,8 @@ function wasmOf(v) {
 
 const exportsWanted = ['memory', '_initialize', 'pith_wasm_abi', 'pith_wasm_create',
   'pith_wasm_destroy', 'pith_wasm_opts_ptr', 'pith_wasm_result_ptr', 'pith_wasm_entry_ptr',
-  'pith_wasm_scratch', 'pith_wasm_input', 'pith_wasm_open', 'pith_wasm_next', 'pith_wasm_close',
+  'pith_wasm_scratch', 'pith_wasm_input', 'pith_wasm_open', 'pith_wasm_next', 'pith_wasm_utf16',
+  'pith_wasm_utf16_ptr', 'pith_wasm_close',
   'pith_wasm_meta', 'pith_wasm_warning', 'pith_wasm_detect', 'pith_wasm_format_name',
   'pith_wasm_status_name', 'pith_wasm_formats', 'pith_wasm_variant', 'pith_wasm_alloc',
   'pith_wasm_free'];
@@ -106,6 +107,45 @@ test('pith_wasm_free refuses what pith_wasm_alloc did not hand out, and a second
   new Uint8Array(e.memory.buffer, p, text.length).set(text);
   assert.equal(e.pith_wasm_open(h, p, text.length), 0);
   assert.equal(e.pith_wasm_next(h), 0);
+  e.pith_wasm_destroy(h);
+});
+
+test('pith_wasm_utf16 converts only the chunk of the open document, and only one worth it', () => {
+  const mod = new WebAssembly.Module(wasmOf('minimal'));
+  const { exports: e } = new WebAssembly.Instance(mod, { env: { emscripten_notify_memory_growth() {} } });
+  e._initialize();
+  assert.equal(e.pith_wasm_utf16(0), 0); // not a handle
+  assert.equal(e.pith_wasm_utf16(12345), 0);
+  const h = e.pith_wasm_create();
+  assert.equal(e.pith_wasm_utf16(h), 0); // no document
+  let at = 0;
+  let len = 0;
+  const run = (s) => {
+    const bytes = new TextEncoder().encode(s);
+    at = e.pith_wasm_input(h, bytes.length);
+    len = bytes.length;
+    new Uint8Array(e.memory.buffer, at, len).set(bytes);
+    assert.equal(e.pith_wasm_open(h, at, len), 0);
+  };
+  const chunk = () => {
+    const r = new DataView(e.memory.buffer, e.pith_wasm_result_ptr(h));
+    return new Uint8Array(e.memory.buffer, r.getUint32(4, true), r.getUint32(8, true));
+  };
+  run('Съешь же ещё этих мягких французских булок 😀\n'.repeat(200));
+  assert.equal(e.pith_wasm_utf16(h), 0); // opened, no chunk yet
+  assert.equal(e.pith_wasm_next(h), 0);
+  const utf8 = new TextDecoder().decode(chunk());
+  const units = e.pith_wasm_utf16(h);
+  assert.ok(units > 0);
+  const q = e.pith_wasm_utf16_ptr(h);
+  assert.equal(new TextDecoder('utf-16le').decode(new Uint8Array(e.memory.buffer, q, 2 * units)), utf8);
+  assert.equal(e.pith_wasm_open(h, at, len), 0); // the same input opened again
+  assert.equal(e.pith_wasm_utf16(h), 0); // the closed document's chunk is forgotten
+  run('plain ASCII text, nothing else\n'.repeat(200));
+  assert.equal(e.pith_wasm_next(h), 0);
+  assert.equal(e.pith_wasm_utf16(h), 0); // ASCII: its UTF-8 bytes are its text
+  e.pith_wasm_close(h);
+  assert.equal(e.pith_wasm_utf16(h), 0);
   e.pith_wasm_destroy(h);
 });
 
