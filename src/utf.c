@@ -9,8 +9,6 @@
 
 #include <string.h>
 
-#include "swar.h"
-
 /* One sequence at s[0..n), n >= 1. Returns its length when well-formed (and sets *cp), 0 when
  * the buffer ends inside a sequence that could still be completed, or -k for an ill-formed
  * sequence whose maximal subpart is k bytes. The second byte's range depends on the lead
@@ -234,28 +232,11 @@ size_t pith_utf16_to_utf8(const uint8_t *in, size_t n, bool big_endian, bool fin
  * This test runs before the UTF-8 test on purpose: UTF-16 of ASCII or Cyrillic text is often
  * well-formed UTF-8 (its zero and 0x04 bytes are ASCII controls), and decoding it as UTF-8
  * would drop every other byte. Returns 0 (no), 1 (LE) or 2 (BE). */
-/* Is there a zero byte in d[0..n)? Natively libc's memchr (a vector scan); in wasm, where
- * memchr is a plain C loop, eight bytes at a time inline (that memchr was 2% of a 1.5 KB HTML
- * call in Node). */
-static bool has_nul(const uint8_t *d, size_t n)
-{
-#ifdef __wasm__
-    size_t i = 0;
-    for (; n - i >= 8; i += 8)
-        if (pith_has_zero(pith_load8(d + i))) return true;
-    for (; i < n; i++)
-        if (!d[i]) return true;
-    return false;
-#else
-    return memchr(d, 0, n) != NULL;
-#endif
-}
-
 int pith_utf16_sniff(const uint8_t *d, size_t len)
 {
     size_t n = len < PITH_UTF16_SNIFF ? len : PITH_UTF16_SNIFF;
-    /* Text without a single NUL (nearly all of it) is settled by one scan. */
-    if (n < 2 || !has_nul(d, n)) return 0;
+    /* Text without a single NUL (nearly all of it) is settled by one memchr. */
+    if (n < 2 || !memchr(d, 0, n)) return 0;
     size_t units = n / 2, z_even = 0, z_odd = 0;
     for (size_t i = 0; i + 1 < n; i += 2) {
         z_even += d[i] == 0;
