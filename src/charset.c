@@ -499,12 +499,9 @@ pith_charset pith_charset_sniff(const uint8_t *d, size_t n, const pith_cjk_pack 
         prev = h;
         i++;
     }
-    uint32_t hist[128];
+    const uint32_t *hist = all + 0x80; /* the high bytes' counts */
     uint64_t high = 0;
-    for (unsigned b = 0; b < 128; b++) {
-        hist[b] = all[0x80 + b];
-        high += hist[b];
-    }
+    for (unsigned b = 0; b < 128; b++) high += hist[b];
     pith_charset latin = of_sbcs(&pith_sbcs_windows_1252);
     if (high == 0 || paired * 2 < high) return latin;
 

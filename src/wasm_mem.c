@@ -266,12 +266,7 @@ WASM_API uint32_t pith_wasm_open(uint32_t h, uint32_t ptr, uint32_t len)
 {
     pith_wasm *w = handle(h);
     if (!w) return PITH_E_ARG;
-    if (w->doc) {
-        pith_close(w->doc);
-        w->doc = NULL;
-    }
-    w->chunk = NULL; /* it was the closed document's */
-    w->chunk_len = 0;
+    close_doc(w); /* the previous document, and the handle's copy of its chunk */
     w->msg[0] = '\0';
     const char *data = in_range(w->input, w->input_cap, ptr, len);
     if (!data) return bad_range(w, "input");
