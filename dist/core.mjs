@@ -54,6 +54,19 @@ const statusName = (s) => STATUS[s] ?? 'PITH_E_UNKNOWN';
  *  that do not come from C: PITH_E_ABI (the .wasm is not the one this module speaks to) and
  *  PITH_E_LOAD (the .wasm or a data pack could not be fetched or read). PITH_E_NEED_PACK
  *  carries `pack`, the name of the data pack the document needs. */
+// Node's Buffer makes a string of UTF-16 bytes with a copy (ucs2Slice takes any Uint8Array as
+// `this`), 3-15x faster than its TextDecoder makes one of the same text's UTF-8 unless that is
+// all ASCII; elsewhere (browsers, or a bundler's Buffer written in JS) a TextDecoder, where
+// UTF-16 pays only for text mostly not ASCII (src/wasm_mem.c has the figures). UTF16_EVERY is
+// the rule pith_wasm_utf16 applies: 0 any byte not ASCII, 8 one byte in 8 of the first 4 KB.
+const nodeUcs2 = globalThis.process?.versions?.node ? globalThis.Buffer?.prototype?.ucs2Slice : undefined;
+const UTF16_EVERY = nodeUcs2 ? 0 : 8;
+
+/** The UTF-16LE bytes u8[start..end) as a string. */
+function utf16String(u8, start, end, dec16) {
+  return nodeUcs2 ? nodeUcs2.call(u8, start, end) : dec16.decode(u8.subarray(start, end));
+}
+
 export class PithError extends Error {
   constructor(code, message, offset = 0, options) {
     super(message, options);
@@ -840,17 +853,15 @@ class Pith {
     return name;
   }
 
-  /** The handle's current chunk (UTF-8, n bytes at p) as a string. Engines make a string of
-   *  ASCII bytes at memory speed but of other UTF-8 several times slower than of UTF-16 (V8 in
-   *  Node 20: a Chinese page's text 735 us from UTF-8, 142 us from UTF-16), so wasm hands a
-   *  chunk of largely non-ASCII text over as UTF-16 (0 units: mostly ASCII, or no memory). */
+  /** The handle's current chunk (UTF-8, n bytes at p) as a string, made from UTF-16 where the
+   *  engine makes that faster (see nodeUcs2; 0 units: keep the UTF-8). */
   #chunkText(rec, p, n) {
-    // (a short chunk costs little either way: not worth the calls)
-    const units = n < 4096 ? 0 : this.#x.pith_wasm_utf16(rec.h);
+    // (under 128 bytes the call costs about what it saves; in a browser, under 4 KB)
+    const units = n < (UTF16_EVERY ? 4096 : 128) ? 0 : this.#x.pith_wasm_utf16(rec.h, UTF16_EVERY);
     const u8 = this.#u8(); // the conversion may have grown memory
     if (units === 0) return this.#dec.decode(u8.subarray(p, p + n));
     const q = this.#x.pith_wasm_utf16_ptr(rec.h);
-    return this.#dec16.decode(u8.subarray(q, q + 2 * units));
+    return utf16String(u8, q, q + 2 * units, this.#dec16);
   }
 
   /** format, mime, meta, warnings, stats and units of the handle's open document. */

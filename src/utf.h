@@ -58,6 +58,9 @@ size_t pith_utf16_to_utf8(const uint8_t *in, size_t n, bool big_endian, bool fin
 /* How many bytes of s[0..n) are not ASCII (>= 0x80). */
 size_t pith_utf8_high_bytes(const uint8_t *s, size_t n);
 
+/* The length of the ASCII prefix of s[0..n): the offset of the first byte >= 0x80, or n. */
+size_t pith_utf8_ascii_prefix(const uint8_t *s, size_t n);
+
 /* UTF-8 s[0..n) as UTF-16 code units in host order (little-endian in wasm) at out, which has
  * room for n units (a sequence never gives more units than it has bytes). Ill-formed bytes
  * become U+FFFD as pith_utf8_decode reads them. Returns the number of units. */

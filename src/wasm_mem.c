@@ -329,18 +329,35 @@ WASM_API uint32_t pith_wasm_next(uint32_t h)
     return (uint32_t)st;
 }
 
-/* JS engines make a string of ASCII bytes at memory speed, but of any other UTF-8 several times
- * slower than of UTF-16 (V8 in Node 20: the text of a Chinese page 735 us from UTF-8, 142 us
- * from UTF-16; of a Russian one 60 us and 7 us), so a chunk whose text is largely not ASCII
- * (an eighth of its first 4 KB or more) is handed to JS as UTF-16. Mostly-ASCII text stays UTF-8:
- * there converting costs about what it saves. */
-WASM_API uint32_t pith_wasm_utf16(uint32_t h)
+/* JS engines make a string of ASCII bytes at memory speed and of other UTF-8 several times
+ * slower; what a string of UTF-16 costs instead depends on the engine. Measured on 60 KB of
+ * UTF-8 text, microseconds a string (ASCII alone: 10-13 in both):
+ *
+ *                                       Node 20                      Chromium
+ *                              UTF-8  UTF-16:     UTF-16:     UTF-8  UTF-16:
+ *                                     TextDecoder ucs2Slice          TextDecoder
+ *   English, a dash or a no-break
+ *     space every 1,500 bytes    74      42          8         149     139
+ *   French                      103      42         12          66     147
+ *   Russian                     203      27          5         113      64
+ *   Chinese                     221      14          3          72      46
+ *
+ * So JS asks with the rule its engine needs: every = 0 converts a chunk with any byte that is
+ * not ASCII (Node, with Buffer's ucs2Slice), every = k one where at least one byte in k of the
+ * first 4 KB is not ASCII (elsewhere: pages of Russian, Hebrew or Chinese, not French). Returns
+ * the units written at pith_wasm_utf16_ptr, or 0: keep the UTF-8 (the rule says no, or no
+ * memory). The conversion itself costs about what a TextDecoder takes for ASCII. */
+WASM_API uint32_t pith_wasm_utf16(uint32_t h, uint32_t every)
 {
     pith_wasm *w = handle(h);
     if (!w || !w->chunk) return 0;
-    /* judged by the first 4 KB: a wrong guess costs a little time, never a wrong string */
-    size_t probe = w->chunk_len < 4096 ? w->chunk_len : 4096;
-    if (pith_utf8_high_bytes(w->chunk, probe) < probe / 8 + 1) return 0;
+    if (every == 0) {
+        if (pith_utf8_ascii_prefix(w->chunk, w->chunk_len) == w->chunk_len) return 0;
+    } else {
+        /* judged by the first 4 KB: a wrong guess costs a little time, never a wrong string */
+        size_t probe = w->chunk_len < 4096 ? w->chunk_len : 4096;
+        if (pith_utf8_high_bytes(w->chunk, probe) < probe / every + 1) return 0;
+    }
     if (w->chunk_len > w->text16_cap) {
         uint16_t *t = malloc(w->chunk_len * sizeof *t); /* units <= bytes */
         if (!t) return 0;

@@ -146,7 +146,7 @@ uint32_t pith_wasm_scratch(uint32_t h, uint32_t n);
 uint32_t pith_wasm_input(uint32_t h, uint32_t n);
 uint32_t pith_wasm_open(uint32_t h, uint32_t ptr, uint32_t len);
 uint32_t pith_wasm_next(uint32_t h);
-uint32_t pith_wasm_utf16(uint32_t h);
+uint32_t pith_wasm_utf16(uint32_t h, uint32_t every);
 uint32_t pith_wasm_utf16_ptr(uint32_t h);
 void pith_wasm_close(uint32_t h);
 uint32_t pith_wasm_meta(uint32_t h, uint32_t i);
@@ -173,11 +173,13 @@ void pith_wasm_free(uint32_t p);
  *                                                    previous input and document are dropped)
  * uint32_t pith_wasm_open(pith_wasm *h, ptr, len)    status; [ptr, ptr+len) inside its input
  * uint32_t pith_wasm_next(pith_wasm *h)              status; chunk in the result
- * uint32_t pith_wasm_utf16(pith_wasm *h)             the chunk as UTF-16LE code units in the
+ * uint32_t pith_wasm_utf16(pith_wasm *h, every)      the chunk as UTF-16LE code units in the
  *                                                    handle's text buffer: their count; 0 when
- *                                                    the chunk is ASCII (its bytes are its
- *                                                    text) or the buffer cannot grow (read the
- *                                                    UTF-8 then). Valid until the next call.
+ *                                                    the chunk is all ASCII, or (every > 0)
+ *                                                    under one byte in `every` of its first
+ *                                                    4 KB is not, or the buffer cannot grow
+ *                                                    (read the UTF-8 then: wasm_mem.c says
+ *                                                    why). Valid until the next call.
  * uint32_t pith_wasm_utf16_ptr(pith_wasm *h)         address of that text buffer
  * void pith_wasm_close(pith_wasm *h)                 close the document, free the input
  * uint32_t pith_wasm_meta(pith_wasm *h, i)           1 and fills the entry, 0 out of range

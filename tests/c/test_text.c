@@ -254,7 +254,8 @@ Test(text, utf8_to_utf16_matches_the_decoder)
             /* a code point from each length class, surrogates and out of range included */
             static const uint32_t spans[][2] = {{0, 0x7F}, {0x80, 0x7FF}, {0x800, 0xFFFF},
                                                 {0xD800, 0xDFFF}, {0x10000, 0x10FFFF}};
-            const uint32_t *sp = spans[r % 5];
+            /* a quarter of the rounds mostly ASCII (long runs for the eight-byte path) */
+            const uint32_t *sp = spans[round % 4 == 2 && r % 16 ? 0 : r % 5];
             uint32_t cp = sp[0] + (r >> 3) % (sp[1] - sp[0] + 1);
             if (cp >= 0xD800 && cp <= 0xDFFF) { /* as CESU-style bytes: ill-formed */
                 in[n++] = (uint8_t)(0xE0 | cp >> 12);
@@ -265,8 +266,8 @@ Test(text, utf8_to_utf16_matches_the_decoder)
             }
         }
         size_t cut = round % 2 ? n - 1 : n; /* half the rounds end inside a sequence */
-        size_t w = 0, i = 0, high = 0;
-        for (size_t k = 0; k < cut; k++) high += in[k] >= 0x80;
+        size_t w = 0, i = 0, ascii = 0;
+        while (ascii < cut && in[ascii] < 0x80) ascii++;
         while (i < cut) {
             uint32_t cp;
             size_t k = pith_utf8_decode(in + i, cut - i, &cp);
@@ -287,7 +288,13 @@ Test(text, utf8_to_utf16_matches_the_decoder)
         cr_assert_eq(got, w, "round %d: %zu units, want %zu", round, got, w);
         cr_assert(got <= cut);
         cr_assert(memcmp(out, want, w * sizeof *out) == 0, "round %d", round);
-        cr_assert_eq(pith_utf8_high_bytes(in, cut), high, "round %d", round);
+        cr_assert_eq(pith_utf8_ascii_prefix(in, cut), ascii, "round %d", round);
+        for (size_t k = 0; k < 64 && k < cut; k++) { /* a first non-ASCII byte at each offset */
+            size_t a = pith_utf8_ascii_prefix(in + k, cut - k);
+            size_t m = 0;
+            while (k + m < cut && in[k + m] < 0x80) m++;
+            cr_assert_eq(a, m, "round %d offset %zu", round, k);
+        }
     }
 }
 

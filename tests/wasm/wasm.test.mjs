@@ -110,14 +110,14 @@ test('pith_wasm_free refuses what pith_wasm_alloc did not hand out, and a second
   e.pith_wasm_destroy(h);
 });
 
-test('pith_wasm_utf16 converts only the chunk of the open document, and only one worth it', () => {
+test('pith_wasm_utf16 converts only the chunk of the open document, and only one its rule picks', () => {
   const mod = new WebAssembly.Module(wasmOf('minimal'));
   const { exports: e } = new WebAssembly.Instance(mod, { env: { emscripten_notify_memory_growth() {} } });
   e._initialize();
-  assert.equal(e.pith_wasm_utf16(0), 0); // not a handle
-  assert.equal(e.pith_wasm_utf16(12345), 0);
+  assert.equal(e.pith_wasm_utf16(0, 0), 0); // not a handle
+  assert.equal(e.pith_wasm_utf16(12345, 0), 0);
   const h = e.pith_wasm_create();
-  assert.equal(e.pith_wasm_utf16(h), 0); // no document
+  assert.equal(e.pith_wasm_utf16(h, 0), 0); // no document
   let at = 0;
   let len = 0;
   const run = (s) => {
@@ -132,20 +132,36 @@ test('pith_wasm_utf16 converts only the chunk of the open document, and only one
     return new Uint8Array(e.memory.buffer, r.getUint32(4, true), r.getUint32(8, true));
   };
   run('Съешь же ещё этих мягких французских булок 😀\n'.repeat(200));
-  assert.equal(e.pith_wasm_utf16(h), 0); // opened, no chunk yet
+  assert.equal(e.pith_wasm_utf16(h, 0), 0); // opened, no chunk yet
   assert.equal(e.pith_wasm_next(h), 0);
   const utf8 = new TextDecoder().decode(chunk());
-  const units = e.pith_wasm_utf16(h);
+  // mostly not ASCII: both rules convert it
+  assert.equal(e.pith_wasm_utf16(h, 8), e.pith_wasm_utf16(h, 0));
+  const units = e.pith_wasm_utf16(h, 8);
   assert.ok(units > 0);
   const q = e.pith_wasm_utf16_ptr(h);
   assert.equal(new TextDecoder('utf-16le').decode(new Uint8Array(e.memory.buffer, q, 2 * units)), utf8);
   assert.equal(e.pith_wasm_open(h, at, len), 0); // the same input opened again
-  assert.equal(e.pith_wasm_utf16(h), 0); // the closed document's chunk is forgotten
+  assert.equal(e.pith_wasm_utf16(h, 0), 0); // the closed document's chunk is forgotten
   run('plain ASCII text, nothing else\n'.repeat(200));
   assert.equal(e.pith_wasm_next(h), 0);
-  assert.equal(e.pith_wasm_utf16(h), 0); // ASCII: its UTF-8 bytes are its text
+  assert.equal(e.pith_wasm_utf16(h, 0), 0); // ASCII: its UTF-8 bytes are its text
+  assert.equal(e.pith_wasm_utf16(h, 8), 0);
+  // every = 0: one character that is not ASCII anywhere in a chunk is enough (Node decodes
+  // the whole string on its slow path then), at each offset of an eight-byte step; every = 8
+  // leaves such a chunk alone
+  for (let k = 0; k < 9; k++) {
+    run(`${'x'.repeat(k)}${'plain ASCII text\n'.repeat(100)}caf\u00e9 \u2014 end\n`);
+    assert.equal(e.pith_wasm_next(h), 0);
+    const want = new TextDecoder().decode(chunk());
+    assert.equal(e.pith_wasm_utf16(h, 8), 0);
+    const n16 = e.pith_wasm_utf16(h, 0);
+    assert.equal(n16, want.length, `offset ${k}`);
+    const q16 = e.pith_wasm_utf16_ptr(h);
+    assert.equal(new TextDecoder('utf-16le').decode(new Uint8Array(e.memory.buffer, q16, 2 * n16)), want);
+  }
   e.pith_wasm_close(h);
-  assert.equal(e.pith_wasm_utf16(h), 0);
+  assert.equal(e.pith_wasm_utf16(h, 0), 0);
   e.pith_wasm_destroy(h);
 });
 
