@@ -16,9 +16,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parseArgs } from './lib/args.mjs';
+import { fullGC } from './lib/gc.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const { opt, positional } = parseArgs();
@@ -35,7 +34,7 @@ function ensurePeer() {
 }
 
 /** An article page of about `bytes` bytes, the same every run; with listsOnly, the same head
- * and then nothing but two-item lists (the densest structure: a tag every 9 bytes). */
+ * and then nothing but two-item lists (the densest structure: a tag every 11 bytes). */
 function page(bytes, listsOnly = false) {
   const head = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Notes on rivers</title>
 <meta name="description" content="A page about rivers"><style>body{font:16px serif}.x{color:#333}</style>
@@ -64,14 +63,8 @@ function page(bytes, listsOnly = false) {
   return `${out}</body></html>\n`;
 }
 
-// A full collection before each series: otherwise the garbage of the series before (html-to-text
-// leaves megabytes) is collected during the next one and billed to it (the 100 KB lists page
-// measured 950 µs a call alone and 1,370 µs right after html-to-text's run on another page).
-v8.setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc');
-
 function median(fn, budgetMs = 400) {
-  collect();
+  fullGC(); // (lib/gc.mjs says why)
   for (let k = 0; k < 3; k++) fn();
   const t = [];
   const start = performance.now();

@@ -15,8 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { fullGC } from './lib/gc.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -43,13 +42,8 @@ function pickInput() {
 }
 
 /** Median time of fn in microseconds over about `ms` milliseconds (at least 20 calls). */
-// A full collection before each series, so the garbage of the series before (marked's, or
-// pith's strings) is not collected during this one and billed to it (as in html_speed.mjs).
-v8.setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc');
-
 function medianUs(fn, ms = 1500) {
-  collect();
+  fullGC(); // (lib/gc.mjs says why)
   for (let i = 0; i < 20; i++) fn();
   const t = [];
   const end = performance.now() + ms;
