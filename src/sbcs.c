@@ -172,8 +172,7 @@ size_t pith_sbcs_table_to_utf8(const uint16_t high[128], const uint8_t *in, size
     size_t i = 0, o = 0;
     if (n >= 512) {
         uint32_t enc[256];
-        for (unsigned b = 0; b < 128; b++) enc[b] = 1u << 24 | b;
-        for (unsigned b = 128; b < 256; b++) enc[b] = utf8_of(high, b);
+        for (unsigned b = 0; b < 256; b++) enc[b] = utf8_of(high, b);
         while (i < n && cap - o >= 4) {
             while (n - i >= 8 && cap - o >= 8 && !(pith_load8(in + i) & PITH_REP8(0x80))) {
                 memcpy(out + o, in + i, 8);
