@@ -200,8 +200,6 @@ static bool md_at_start(md_state *md, int mode)
     return !md->wrote;
 }
 
-/* A byte that can be written as is (not at the start of a line). '&' only matters before
- * what could make an entity reference. */
 /* The bytes md_plain may not pass; every other byte is plain wherever it stands. A table, so
  * that a run of text is scanned without a call per byte (md_plain per byte was a sixth of a
  * Markdown document's time to Markdown output, the run loop around it another third). */
@@ -210,6 +208,8 @@ static const uint8_t md_special[256] = {
     ['~'] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['|'] = 1, ['#'] = 1, ['&'] = 1,
 };
 
+/* A byte that can be written as is (not at the start of a line). '&' only matters before
+ * what could make an entity reference. */
 static bool md_plain(int mode, const char *s, size_t i, size_t n)
 {
     switch (s[i]) {
